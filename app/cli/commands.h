@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace quayside::cli {
+
+class CliContext;
+
+// Exit codes are a public interface (docs/cli.md): pipelines gate on them.
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitDrift = 1,
+    ExitUsage = 2,
+    ExitRegistry = 3,
+};
+
+struct Command {
+    const char *name;
+    const char *summary;
+    int (*run)(CliContext &context, const QStringList &arguments);
+};
+
+int runProfile(CliContext &context, const QStringList &arguments);
+
+} // namespace quayside::cli

@@ -1,0 +1,184 @@
+#include "driftmatrixmodel.h"
+
+#include "roles.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace quayside {
+namespace {
+
+QString shortDigest(const QString &digest)
+{
+    // "sha256:0123456789ab…": twelve hex digits tell digests apart at a glance, as docker does.
+    const qsizetype colon = digest.indexOf(u':');
+    return colon < 0 ? digest.left(12) : digest.mid(colon + 1, 12);
+}
+
+QColor statusColour(DriftStatus status)
+{
+    switch (status) {
+    case DriftStatus::InSync:
+        return QColor(0x26, 0xa2, 0x69);
+    case DriftStatus::Missing:
+        return QColor(0xe0, 0x1b, 0x24);
+    case DriftStatus::Differs:
+        return QColor(0xe6, 0x61, 0x00);
+    case DriftStatus::ArchMissing:
+        return QColor(0xc6, 0x46, 0x00);
+    case DriftStatus::Extra:
+        return QColor(0x1c, 0x71, 0xd8);
+    case DriftStatus::Sparse:
+        return QColor(0x91, 0x41, 0xac);
+    case DriftStatus::Error:
+        break;
+    }
+    return QColor(0x5e, 0x5c, 0x64);
+}
+
+} // namespace
+
+DriftMatrixModel::DriftMatrixModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void DriftMatrixModel::setProfile(const Profile &profile)
+{
+    beginResetModel();
+    m_registries = profile.registries;
+    m_routes = profile.routes;
+    m_matrix = {};
+    endResetModel();
+}
+
+void DriftMatrixModel::setMatrix(DriftMatrix matrix)
+{
+    beginResetModel();
+    m_matrix = std::move(matrix);
+    endResetModel();
+}
+
+bool DriftMatrixModel::isRegistryColumn(int column) const
+{
+    return column >= FixedColumnCount &&
+           column < FixedColumnCount + static_cast<int>(m_registries.size());
+}
+
+bool DriftMatrixModel::isRouteColumn(int column) const
+{
+    return column >= routeColumn(0) && column < columnCount();
+}
+
+int DriftMatrixModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_matrix.rows.size());
+}
+
+int DriftMatrixModel::columnCount(const QModelIndex &parent) const
+{
+    if (parent.isValid())
+        return 0;
+    return FixedColumnCount + static_cast<int>(m_registries.size() + m_routes.size());
+}
+
+QVariant DriftMatrixModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const DriftRow &row = m_matrix.rows[static_cast<std::size_t>(index.row())];
+    const int column = index.column();
+    if (column == RepositoryColumn || column == TagColumn) {
+        if (role == Qt::DisplayRole || role == RawValueRole || role == Qt::ToolTipRole)
+            return column == RepositoryColumn ? row.repository : row.tag;
+        return {};
+    }
+    if (isRegistryColumn(column))
+        return registryData(row, column - FixedColumnCount, role);
+    return routeData(row, column - routeColumn(0), role);
+}
+
+QVariant DriftMatrixModel::registryData(const DriftRow &row, int registryIndex, int role) const
+{
+    const auto &cell = row.cells.at(static_cast<std::size_t>(registryIndex));
+    if (!cell) {
+        if (role == Qt::DisplayRole)
+            return QStringLiteral("—");
+        if (role == RawValueRole)
+            return QString();
+        return {};
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        if (!cell->error.isEmpty())
+            return tr("error");
+        return cell->platforms.size() > 1
+                   ? tr("%1 · %n arch", nullptr, static_cast<int>(cell->platforms.size()))
+                         .arg(shortDigest(cell->digest))
+                   : shortDigest(cell->digest);
+    case RawValueRole:
+    case DigestRole:
+        return cell->digest;
+    case PlatformsRole:
+        return cell->platforms;
+    case ErrorRole:
+        return cell->error;
+    case Qt::ToolTipRole:
+        if (!cell->error.isEmpty())
+            return cell->error;
+        return tr("%1\n%2\n%3")
+            .arg(cell->digest, cell->mediaType, cell->platforms.join(QStringLiteral(", ")));
+    case Qt::ForegroundRole:
+        return cell->error.isEmpty() ? QVariant() : QBrush(statusColour(DriftStatus::Error));
+    default:
+        return {};
+    }
+}
+
+QVariant DriftMatrixModel::routeData(const DriftRow &row, int routeIndex, int role) const
+{
+    const auto &cell = row.routes.at(static_cast<std::size_t>(routeIndex));
+    if (!cell)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        if (cell->status == DriftStatus::ArchMissing)
+            return tr("arch-missing: %1").arg(cell->missingPlatforms.join(QStringLiteral(", ")));
+        return toString(cell->status);
+    case RawValueRole:
+    case StatusRole:
+        return static_cast<int>(cell->status);
+    case Qt::ForegroundRole:
+        return QBrush(statusColour(cell->status));
+    default:
+        return {};
+    }
+}
+
+QVariant DriftMatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RegistryIdRole)
+        return {};
+    if (section == RepositoryColumn)
+        return role == Qt::DisplayRole ? tr("Repository") : QVariant();
+    if (section == TagColumn)
+        return role == Qt::DisplayRole ? tr("Tag") : QVariant();
+    if (isRegistryColumn(section)) {
+        const auto &r = m_registries.at(static_cast<std::size_t>(section - FixedColumnCount));
+        if (role == RegistryIdRole)
+            return r.id;
+        return role == Qt::DisplayRole ? r.displayTitle() : r.location();
+    }
+    if (isRouteColumn(section)) {
+        const auto &route = m_routes.at(static_cast<std::size_t>(section - routeColumn(0)));
+        if (role == Qt::DisplayRole)
+            return QStringLiteral("%1 → %2").arg(route.from, route.to);
+        if (role == Qt::ToolTipRole)
+            return tr("%1 route from %2 to %3").arg(toString(route.kind), route.from, route.to);
+    }
+    return {};
+}
+
+} // namespace quayside
