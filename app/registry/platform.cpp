@@ -25,6 +25,7 @@ Platform Platform::fromRaw(const QString &os, const QString &architecture, const
 {
     Platform p;
     p.os = os.trimmed().toLower();
+    p.rawOs = os;
     p.rawArchitecture = architecture;
     p.rawVariant = variant;
     p.architecture = normaliseArchitecture(architecture);
@@ -60,9 +61,9 @@ QString Platform::toString() const
 
 QString Platform::rawString() const
 {
-    if (os.isEmpty() && rawArchitecture.isEmpty())
+    if (rawOs.isEmpty() && rawArchitecture.isEmpty())
         return QString();
-    QString out = os + u'/' + rawArchitecture;
+    QString out = rawOs + u'/' + rawArchitecture;
     if (!rawVariant.isEmpty())
         out += u'/' + rawVariant;
     return out;

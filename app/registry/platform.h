@@ -11,6 +11,7 @@ struct Platform {
     QString os;
     QString architecture; // normalised: amd64, arm64, ppc64le, s390x, arm, 386, ...
     QString variant;      // normalised: v7 for armhfp, "" for arm64/v8
+    QString rawOs;
     QString rawArchitecture;
     QString rawVariant;
 

@@ -1,0 +1,239 @@
+#include "authenticator.h"
+
+#include "httpheaders.h"
+#include "support/logging.h"
+#include "support/redact.h"
+#include "transport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMetaObject>
+#include <QUrlQuery>
+
+namespace quayside {
+namespace {
+
+// Registries commonly answer Bearer tokens valid for 60 s (the spec's default) to an hour
+// (quay.io); renew a little early so a token never expires on the wire.
+constexpr int kExpiryMarginSeconds = 10;
+constexpr int kDefaultExpirySeconds = 60;
+
+RegistryError authError(const QString &registry, const QString &message, int status = 0)
+{
+    RegistryError e;
+    e.kind = RegistryError::Kind::Auth;
+    e.registry = registry;
+    e.message = message;
+    e.httpStatus = status;
+    return e;
+}
+
+} // namespace
+
+Authenticator::Authenticator(Transport *transport, QString registryId, QUrl registryUrl,
+                             QObject *parent)
+    : QObject(parent)
+    , m_transport(transport)
+    , m_registryId(std::move(registryId))
+    , m_registryUrl(std::move(registryUrl))
+{
+}
+
+void Authenticator::setCredential(std::optional<Credential> credential)
+{
+    m_credential = std::move(credential);
+    m_tokens.clear(); // tokens were granted to the previous identity
+}
+
+QByteArray Authenticator::basicValue() const
+{
+    if (!m_credential)
+        return {};
+    return "Basic " + (m_credential->username + u':' + m_credential->secret).toUtf8().toBase64();
+}
+
+std::optional<QByteArray> Authenticator::cachedFor(const QString &scope) const
+{
+    const auto it = m_tokens.constFind(scope);
+    if (it == m_tokens.constEnd() || it->expires <= QDateTime::currentDateTimeUtc())
+        return std::nullopt;
+    return it->value;
+}
+
+bool Authenticator::mayReceiveCredentials(const QUrl &url) const
+{
+    return Transport::hostKey(url) == Transport::hostKey(m_registryUrl) ||
+           url.scheme() == QLatin1String("https");
+}
+
+void Authenticator::prepare(const QString &scope, Ready ready)
+{
+    auto later = [this, ready = std::move(ready)](Result<QByteArray> value) mutable {
+        QMetaObject::invokeMethod(
+            this, [ready = std::move(ready), value = std::move(value)] { ready(value); },
+            Qt::QueuedConnection);
+    };
+    switch (m_scheme) {
+    case Scheme::Unknown:
+    case Scheme::None:
+        later(QByteArray());
+        return;
+    case Scheme::Basic:
+        later(basicValue());
+        return;
+    case Scheme::Bearer:
+        if (const auto cached = cachedFor(scope)) {
+            later(*cached);
+            return;
+        }
+        fetchToken(scope, std::move(ready));
+        return;
+    }
+}
+
+void Authenticator::challenged(const Response &response, const QString &scope, Ready ready)
+{
+    const auto challenges = http::parseWwwAuthenticate(response.header("www-authenticate"));
+    const http::Challenge *bearer = nullptr;
+    const http::Challenge *basic = nullptr;
+    for (const auto &c : challenges) {
+        if (c.scheme == QLatin1String("bearer") && !bearer)
+            bearer = &c;
+        else if (c.scheme == QLatin1String("basic") && !basic)
+            basic = &c;
+    }
+    if (bearer) {
+        const QUrl realm(bearer->param(QStringLiteral("realm")));
+        if (!realm.isValid() || realm.host().isEmpty() ||
+            (realm.scheme() != QLatin1String("https") && realm.scheme() != QLatin1String("http"))) {
+            ready(authError(m_registryId,
+                            QStringLiteral("the registry asked for a Bearer token but named no "
+                                           "usable realm (%1)")
+                                .arg(bearer->param(QStringLiteral("realm"))),
+                            401));
+            return;
+        }
+        const bool wasBearer = m_scheme == Scheme::Bearer;
+        m_scheme = Scheme::Bearer;
+        m_realm = Realm{realm, bearer->param(QStringLiteral("service"))};
+        // The registry's scope is authoritative; ours is the fallback when it names none.
+        const QString wanted =
+            bearer->param(QStringLiteral("scope")).isEmpty() ? scope : bearer->param(QStringLiteral("scope"));
+        // A token we sent was refused (expired early, or short of this action): fetch afresh
+        // once; if the registry refuses again, the transport reports it.
+        if (wasBearer)
+            m_tokens.remove(wanted);
+        fetchToken(wanted, std::move(ready));
+        return;
+    }
+    if (basic) {
+        if (!m_credential) {
+            ready(authError(m_registryId,
+                            QStringLiteral("credentials required (Basic); store them in the "
+                                           "keychain or set %1")
+                                .arg(CredentialStore::environmentVariable(m_registryId)),
+                            401));
+            return;
+        }
+        if (m_scheme == Scheme::Basic) {
+            ready(authError(m_registryId,
+                            QStringLiteral("the user name or password for %1 was refused")
+                                .arg(m_credential->username),
+                            401));
+            return;
+        }
+        m_scheme = Scheme::Basic;
+        ready(basicValue());
+        return;
+    }
+    ready(authError(m_registryId,
+                    QStringLiteral("authentication required, but the registry offered no scheme "
+                                   "Quayside knows (WWW-Authenticate: %1)")
+                        .arg(QString::fromLatin1(response.header("www-authenticate").left(200))),
+                    401));
+}
+
+QString Authenticator::refusal(const QString &scope) const
+{
+    const QString who = m_credential ? m_credential->username : QStringLiteral("anonymous");
+    switch (m_scheme) {
+    case Scheme::Basic:
+        return QStringLiteral("the user name or password of %1 was refused").arg(who);
+    case Scheme::Bearer:
+        return scope.isEmpty()
+                   ? QStringLiteral("the token granted to %1 was refused").arg(who)
+                   : QStringLiteral("%1 may not %2").arg(who, scope);
+    default:
+        return QStringLiteral("%1 was refused").arg(who);
+    }
+}
+
+void Authenticator::fetchToken(const QString &scope, Ready ready)
+{
+    auto &waiting = m_waiting[scope];
+    waiting.push_back(std::move(ready));
+    if (waiting.size() > 1)
+        return; // a fetch for this scope is already under way
+
+    QUrl url = m_realm->url;
+    QUrlQuery query(url);
+    if (!m_realm->service.isEmpty())
+        query.addQueryItem(QStringLiteral("service"), m_realm->service);
+    // Several scopes (a cross-repository mount needs push here and pull there) are sent as
+    // repeated scope parameters, as the token spec says.
+    for (const QString &one : scope.split(u' ', Qt::SkipEmptyParts))
+        query.addQueryItem(QStringLiteral("scope"), one);
+    url.setQuery(query);
+
+    Request request;
+    request.url = url;
+    request.endpoint = EndpointClass::Auth;
+    request.maxResponseBytes = 64 * 1024;
+    request.registry = m_registryId;
+    request.followRedirects = false;
+    if (m_credential) {
+        if (mayReceiveCredentials(url))
+            request.headers.push_back({"Authorization", basicValue()});
+        else
+            log::net()->warn("{}: not sending credentials to token realm {} over plain HTTP",
+                             m_registryId, redact::url(url));
+    }
+    ++m_tokenFetches;
+    m_transport->send(request, this, [this, scope](Result<Response> result) {
+        Result<QByteArray> outcome = authError(m_registryId, QString());
+        if (!result.ok()) {
+            RegistryError e = result.error();
+            if (e.kind == RegistryError::Kind::Auth)
+                e.message = m_credential
+                                ? QStringLiteral("the token service refused %1's credentials")
+                                      .arg(m_credential->username)
+                                : QStringLiteral("the token service refused an anonymous token");
+            outcome = e;
+        } else {
+            const QJsonObject o = QJsonDocument::fromJson(result->body).object();
+            QString token = o.value(QLatin1String("token")).toString();
+            if (token.isEmpty())
+                token = o.value(QLatin1String("access_token")).toString();
+            if (token.isEmpty()) {
+                RegistryError e;
+                e.kind = RegistryError::Kind::Protocol;
+                e.registry = m_registryId;
+                e.message = QStringLiteral("the token service answered without a token");
+                outcome = e;
+            } else {
+                int expiresIn = o.value(QLatin1String("expires_in")).toInt(kDefaultExpirySeconds);
+                if (expiresIn <= 0)
+                    expiresIn = kDefaultExpirySeconds;
+                const QByteArray value = "Bearer " + token.toUtf8();
+                m_tokens.insert(scope, {value, QDateTime::currentDateTimeUtc().addSecs(std::max(
+                                                   5, expiresIn - kExpiryMarginSeconds))});
+                outcome = value;
+            }
+        }
+        auto waiters = m_waiting.take(scope);
+        for (auto &waiter : waiters)
+            waiter(outcome);
+    });
+}
+
+} // namespace quayside

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Creates many small repositories in a distribution registry, fast, without Quayside's code:
+one config blob uploaded once, then per repository a cross-repository mount and a manifest PUT.
+For tests that need more repositories than skopeo could push in reasonable time (a catalog that
+spans pages). Usage: bulkrepos.py URL COUNT [--prefix bulk/repo-] [--tags N]
+Prints the digest of the manifest every repository holds.
+"""
+import argparse
+import hashlib
+import http.client
+import json
+import sys
+import threading
+from urllib.parse import urlsplit
+
+
+def connect(url):
+    parts = urlsplit(url)
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+
+def request(conn, method, path, body=b"", headers=None):
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, dict(response.getheaders()), data
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("count", type=int)
+    parser.add_argument("--prefix", default="bulk/repo-")
+    parser.add_argument("--tags", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+    config_digest = "sha256:" + hashlib.sha256(config).hexdigest()
+    manifest = json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": config_digest, "size": len(config)},
+        "layers": [],
+    }).encode()
+    first = f"{args.prefix}{0:05d}"
+
+    conn = connect(args.url)
+    status, headers, _ = request(conn, "POST", f"/v2/{first}/blobs/uploads/")
+    assert status == 202, status
+    location = headers["Location"]
+    path = urlsplit(location)
+    target = path.path + "?" + (path.query + "&" if path.query else "") + "digest=" + config_digest
+    status, _, body = request(conn, "PUT", target, config,
+                              {"Content-Type": "application/octet-stream"})
+    assert status == 201, (status, body)
+
+    def push(indices):
+        c = connect(args.url)
+        for i in indices:
+            name = f"{args.prefix}{i:05d}"
+            if i != 0:
+                s, _, b = request(c, "POST", f"/v2/{name}/blobs/uploads/?mount={config_digest}&from={first}")
+                assert s == 201, (s, b)
+            for t in range(args.tags):
+                s, _, b = request(c, "PUT", f"/v2/{name}/manifests/t{t:04d}", manifest,
+                                  {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+                assert s == 201, (s, b)
+
+    chunks = [list(range(k, args.count, args.threads)) for k in range(args.threads)]
+    threads = [threading.Thread(target=push, args=(chunk,)) for chunk in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("sha256:" + hashlib.sha256(manifest).hexdigest())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
