@@ -272,12 +272,16 @@ class Emulator:
         return os.path.join(self.storage, "docker/registry/v2/repositories", repo, "_manifests/tags", tag)
 
     def tag_times(self, repo: str, tag: str):
-        """(start_ts of current, [(digest, start_ts)] of every digest ever tagged)."""
+        """(start_ts of current, current digest or None, [(digest, start_ts)] ever tagged)."""
         tag_dir = self._tag_dir(repo, tag)
         if tag_dir is None:
-            return int(time.time()), []
+            return int(time.time()), None, []
+        current_digest = None
         try:
-            current = int(os.stat(os.path.join(tag_dir, "current/link")).st_mtime)
+            link = os.path.join(tag_dir, "current/link")
+            current = int(os.stat(link).st_mtime)
+            with open(link) as f:
+                current_digest = f.read().strip()
         except OSError:
             current = int(time.time())
         history = []
@@ -291,7 +295,7 @@ class Emulator:
                 history.append(("sha256:" + entry.name, mtime))
         except OSError:
             pass
-        return current, history
+        return current, current_digest, history
 
     def repo_last_modified(self, repo: str):
         if not self.storage:
@@ -450,16 +454,16 @@ class Handler(BaseHTTPRequestHandler):
         m = REPO_OPERATION.match(uri)
         if not m:
             if claims is None:
-                return self.send(401, b"", headers={"WWW-Authenticate": emu.challenge()})
-            return self.send(200, b"")
+                return self.send(401, b"", "text/plain", {"WWW-Authenticate": emu.challenge()})
+            return self.send(200, b"", "text/plain")
         repo = urllib.parse.unquote(m.group("name"))
         write = method not in ("GET", "HEAD")
         needed = "push" if write else "pull"
         if needed in emu.granted(claims, repo):
-            return self.send(200, b"")
+            return self.send(200, b"", "text/plain")
         actions = ["pull", "push"] if write else ["pull"]
         # Quay down-scopes silently at /v2/auth; the refusal only shows up here.
-        self.send(401, b"", headers={"WWW-Authenticate": emu.challenge(repo, actions)})
+        self.send(401, b"", "text/plain", {"WWW-Authenticate": emu.challenge(repo, actions)})
 
     def token(self, query):
         emu = self.emu
@@ -662,12 +666,11 @@ class Handler(BaseHTTPRequestHandler):
                                                      "Unsupported filter operation: " + op))
         rows = []  # (start_ts, name, digest or None for current, end_ts)
         for name in names:
-            current_ts, history = emu.tag_times(repo, name)
+            current_ts, current_digest, history = emu.tag_times(repo, name)
             rows.append((current_ts, name, None, None))
             if not only_active:
                 # Digests this tag pointed at before, newest first; each ended when
                 # the next one started (distribution keeps them in the tag index).
-                current_digest = emu.backend.head_manifest(repo, name)
                 past = sorted((h for h in history if h[0] != current_digest), key=lambda h: -h[1])
                 ends = [current_ts] + [ts for _, ts in past]
                 for (digest, ts), end in zip(past, ends):

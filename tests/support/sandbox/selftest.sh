@@ -3,10 +3,12 @@
 # temporary state dir, checks the servers against drift.json and the quay.io
 # behaviours the emulator promises, and removes everything again.
 #
-#   tests/support/sandbox/selftest.sh [--with-scale]
+#   tests/support/sandbox/selftest.sh [--with-scale | --full]
 #
 # --with-scale also seeds a second sandbox with --scale 2 --scale-tags 120
-# (about 30-40 s more) to check paging past 100 tags.
+# (about 30-40 s more) to check paging past 100 tags.  --full does that and
+# runs `skopeo inspect --raw` on every tag of every registry id instead of a
+# sample (about 30 s more).
 # Exit status: 0 when every check passed, 1 otherwise.  Last line:
 # "selftest: N passed, M failed".
 set -uo pipefail
@@ -14,7 +16,13 @@ set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 CTL=(python3 "$HERE/sandboxctl.py")
 WITH_SCALE=0
-[[ "${1:-}" == "--with-scale" ]] && WITH_SCALE=1
+ALL_TAGS=0
+case "${1:-}" in
+    --with-scale) WITH_SCALE=1 ;;
+    --full) WITH_SCALE=1; ALL_TAGS=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--with-scale | --full]" >&2; exit 2 ;;
+esac
 
 # tmpfs when there is one: registries fsync every link file they write.
 TMPBASE="${SELFTEST_TMPDIR:-}"
@@ -155,9 +163,10 @@ check "REST wrong token: 401" bash -c \
 
 # ---- drift.json against the live servers ---------------------------------------------------
 check "verify: every tag of every registry id matches drift.json" "${CTL[@]}" verify --state "$STATE"
-check "skopeo inspect --raw agrees with drift.json (sample, quay through nginx)" python3 - "$STATE" <<'EOF'
+check "skopeo inspect --raw agrees with drift.json ($([[ $ALL_TAGS == 1 ]] && echo every tag || echo sample), quay through nginx)" \
+    python3 - "$STATE" "$ALL_TAGS" <<'EOF'
 import hashlib, json, subprocess, sys, time
-state = sys.argv[1]
+state, all_tags = sys.argv[1], sys.argv[2] == "1"
 ep = json.load(open(f"{state}/endpoints.json"))
 drift = json.load(open(f"{state}/drift.json"))
 hosts = {"registry": ep["registry"], "candidate": ep["candidate"], "quay": ep["quay"], "quay-candidate": ep["quay"]}
@@ -169,6 +178,8 @@ for p in drift["planted"]:
         sample.add((rid, p["repository"], p["tag"]))
 for rid in hosts:
     sample |= {(rid, "fedora", "39"), (rid, "f40/flatpak-runtime", "latest"), (rid, "fedora-minimal", "41-s390x")}
+    if all_tags:
+        sample |= {(rid, repo, tag) for repo, tags in drift["registries"][rid].items() for tag in tags}
 bad = []
 for rid, repo, tag in sorted(sample):
     entry = drift["registries"][rid].get(repo, {}).get(tag)
