@@ -68,26 +68,75 @@ bool Authenticator::mayReceiveCredentials(const QUrl &url) const
 
 void Authenticator::prepare(const QString &scope, Ready ready)
 {
-    auto later = [this, ready = std::move(ready)](Result<QByteArray> value) mutable {
-        QMetaObject::invokeMethod(
-            this, [ready = std::move(ready), value = std::move(value)] { ready(value); },
-            Qt::QueuedConnection);
-    };
+    std::optional<QByteArray> value;
     switch (m_scheme) {
     case Scheme::Unknown:
+        m_discoveryWaiters.emplace_back(scope, std::move(ready));
+        discover();
+        return;
     case Scheme::None:
-        later(QByteArray());
-        return;
+        value = QByteArray();
+        break;
     case Scheme::Basic:
-        later(basicValue());
-        return;
+        value = basicValue();
+        break;
     case Scheme::Bearer:
-        if (const auto cached = cachedFor(scope)) {
-            later(*cached);
-            return;
-        }
+        value = cachedFor(scope);
+        break;
+    }
+    if (!value) {
         fetchToken(scope, std::move(ready));
         return;
+    }
+    QMetaObject::invokeMethod(
+        this, [ready = std::move(ready), value = *value] { ready(value); }, Qt::QueuedConnection);
+}
+
+void Authenticator::discover()
+{
+    if (m_discovering)
+        return;
+    m_discovering = true;
+    Request request;
+    request.url = m_registryUrl;
+    request.url.setPath(QStringLiteral("/v2/"));
+    request.endpoint = EndpointClass::Other;
+    request.maxResponseBytes = 64 * 1024;
+    request.registry = m_registryId;
+    request.acceptStatuses = {401};
+    m_transport->send(request, this, [this](Result<Response> result) {
+        m_discovering = false;
+        if (result.ok() && result->status == 401)
+            learn(result.value());
+        else if (result.ok())
+            m_scheme = Scheme::None;
+        auto waiters = std::move(m_discoveryWaiters);
+        m_discoveryWaiters.clear();
+        for (auto &[scope, ready] : waiters) {
+            if (!result.ok())
+                ready(result.error()); // unreachable: every waiting request says so, at once
+            else if (m_scheme == Scheme::Unknown)
+                ready(QByteArray()); // an unknown scheme: let the request meet its own 401
+            else
+                prepare(scope, std::move(ready));
+        }
+    });
+}
+
+void Authenticator::learn(const Response &response)
+{
+    for (const auto &c : http::parseWwwAuthenticate(response.header("www-authenticate"))) {
+        if (c.scheme == QLatin1String("bearer")) {
+            const QUrl realm(c.param(QStringLiteral("realm")));
+            if (realm.isValid() && !realm.host().isEmpty()) {
+                m_scheme = Scheme::Bearer;
+                m_realm = Realm{realm, c.param(QStringLiteral("service"))};
+                return;
+            }
+        } else if (c.scheme == QLatin1String("basic")) {
+            m_scheme = Scheme::Basic;
+            return;
+        }
     }
 }
 
@@ -146,11 +195,17 @@ void Authenticator::challenged(const Response &response, const QString &scope, R
         ready(basicValue());
         return;
     }
-    ready(authError(m_registryId,
-                    QStringLiteral("authentication required, but the registry offered no scheme "
-                                   "Quayside knows (WWW-Authenticate: %1)")
-                        .arg(QString::fromLatin1(response.header("www-authenticate").left(200))),
-                    401));
+    const QByteArray header = response.header("www-authenticate");
+    const auto [code, message] = http::registryErrorFromBody(response.body);
+    QString text = header.isEmpty()
+                       ? QStringLiteral("authentication required, and the registry named no way "
+                                        "to authenticate")
+                       : QStringLiteral("authentication required by a scheme Quayside does not "
+                                        "speak (WWW-Authenticate: %1)")
+                             .arg(QString::fromLatin1(header.left(200)));
+    if (!message.isEmpty())
+        text += QStringLiteral(": ") + message;
+    ready(authError(m_registryId, text, 401));
 }
 
 QString Authenticator::refusal(const QString &scope) const

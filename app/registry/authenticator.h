@@ -64,6 +64,8 @@ private:
     };
 
     void fetchToken(const QString &scope, Ready ready);
+    void discover();
+    void learn(const Response &response);
     std::optional<QByteArray> cachedFor(const QString &scope) const;
     QByteArray basicValue() const;
     bool mayReceiveCredentials(const QUrl &url) const;
@@ -76,6 +78,10 @@ private:
     std::optional<Realm> m_realm;
     QHash<QString, Cached> m_tokens;
     QHash<QString, std::vector<Ready>> m_waiting; // scope → callers waiting for one fetch
+    // Requests that arrived while the first GET /v2/ finds out how this registry authenticates:
+    // without it, a burst of first requests would each earn a 401 and spend the rate budget.
+    std::vector<std::pair<QString, Ready>> m_discoveryWaiters;
+    bool m_discovering = false;
     int m_tokenFetches = 0;
 };
 

@@ -1,5 +1,8 @@
 #include "httpheaders.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
 
@@ -157,6 +160,24 @@ std::vector<Challenge> parseWwwAuthenticate(const QByteArray &header)
         challenges.push_back(challenge);
     }
     return challenges;
+}
+
+std::pair<QString, QString> registryErrorFromBody(const QByteArray &body)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body.left(64 * 1024)).object();
+    const QJsonArray errors = o.value(QLatin1String("errors")).toArray();
+    if (!errors.isEmpty()) {
+        const QJsonObject first = errors.first().toObject();
+        return {first.value(QLatin1String("code")).toString(),
+                first.value(QLatin1String("message")).toString()};
+    }
+    if (o.contains(QLatin1String("error_message")))
+        return {o.value(QLatin1String("error_type")).toString(),
+                o.value(QLatin1String("error_message")).toString()};
+    if (o.contains(QLatin1String("detail")))
+        return {o.value(QLatin1String("title")).toString(),
+                o.value(QLatin1String("detail")).toString()};
+    return {};
 }
 
 bool Link::hasRel(const QString &rel) const

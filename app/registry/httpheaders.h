@@ -46,4 +46,8 @@ std::optional<QUrl> nextLink(const QByteArray &header, const QUrl &requestUrl);
 std::optional<std::chrono::milliseconds> parseRetryAfter(const QByteArray &value,
                                                          const QDateTime &now);
 
+// The registry's own words from an error body: OCI {"errors":[{"code","message"}]} or quay's
+// API error object. Empty strings when the body says nothing usable.
+std::pair<QString, QString> registryErrorFromBody(const QByteArray &body);
+
 } // namespace quayside::http

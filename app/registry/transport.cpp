@@ -70,25 +70,6 @@ bool isRedirect(int status)
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// The registry's own words: OCI {"errors":[{"code","message"}]} or quay's API error object.
-std::pair<QString, QString> errorFromBody(const QByteArray &body)
-{
-    const QJsonObject o = QJsonDocument::fromJson(body.left(64 * 1024)).object();
-    const QJsonArray errors = o.value(QLatin1String("errors")).toArray();
-    if (!errors.isEmpty()) {
-        const QJsonObject first = errors.first().toObject();
-        return {first.value(QLatin1String("code")).toString(),
-                first.value(QLatin1String("message")).toString()};
-    }
-    if (o.contains(QLatin1String("error_message")))
-        return {o.value(QLatin1String("error_type")).toString(),
-                o.value(QLatin1String("error_message")).toString()};
-    if (o.contains(QLatin1String("detail")))
-        return {o.value(QLatin1String("title")).toString(),
-                o.value(QLatin1String("detail")).toString()};
-    return {};
-}
-
 } // namespace
 
 struct Transport::Pending {
@@ -402,7 +383,7 @@ void Transport::finished(const std::shared_ptr<Pending> &pending, QNetworkReply 
     const QNetworkReply::NetworkError error = reply->error();
     const qint64 elapsed = nowMs() - pending->sentAtMs;
 
-    if (const QByteArray rest = reply->readAll(); !rest.isEmpty()) {
+    if (const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray(); !rest.isEmpty()) {
         pending->received += rest.size();
         if (r.onChunk && status >= 200 && status < 300) {
             if (!r.onChunk(rest))
@@ -547,7 +528,7 @@ void Transport::finished(const std::shared_ptr<Pending> &pending, QNetworkReply 
     }
     if ((status == 401 || status == 403) && r.auth && pending->authRetried &&
         !pending->crossedHost && !r.acceptStatuses.contains(status)) {
-        const auto [code, message] = errorFromBody(response.body);
+        const auto [code, message] = http::registryErrorFromBody(response.body);
         fail(pending, RegistryError::Kind::Auth, status,
              r.auth->refusal(r.authScope) +
                  (message.isEmpty() ? QString() : QStringLiteral(": ") + message),
@@ -589,7 +570,7 @@ void Transport::fail(const std::shared_ptr<Pending> &pending, RegistryError::Kin
     RegistryError e;
     e.kind = kind;
     e.httpStatus = status;
-    const auto [code, registryMessage] = errorFromBody(body);
+    const auto [code, registryMessage] = http::registryErrorFromBody(body);
     e.code = code;
     e.message = message.isEmpty() ? registryMessage : message;
     if (e.message.isEmpty() && status == 429)
@@ -612,7 +593,7 @@ void Transport::complete(const std::shared_ptr<Pending> &pending, Result<Respons
         if (e.reference.isEmpty())
             e.reference = r.reference;
         e.url = r.url;
-        e.attempts = 1 + pending->attempts + pending->throttledAttempts;
+        e.attempts = std::max(e.attempts, 1 + pending->attempts + pending->throttledAttempts);
         ++h.stats.failures;
         // A missing tag or repository is an answer, not a fault: keep the log for faults.
         if (e.kind == RegistryError::Kind::NotFound)

@@ -19,7 +19,8 @@ Routes (all under /v2/):
   /v2/flaky/tags/list                   503 twice, then 200 (counted per server)
   /v2/throttled/tags/list               429 with an HTTP-date Retry-After once, then 200
   /v2/status/<code>/tags/list           that status with an OCI error body
-  /v2/redirect/manifests/<ref>          302 to --peer-url (another host), same path
+  /v2/redirect/manifests/<ref>          401 Basic, then (with credentials) 302 to --peer-url
+                                        (another host), same path
   /v2/dying/tags/list                   page 1 with a Link to page 2; page 2 kills the server
   /v2/_catalog?n=..                     three pages: relative Link, absolute Link, end
 """
@@ -44,7 +45,7 @@ MANIFEST = json.dumps({
 }, separators=(",", ":")).encode()
 MANIFEST_DIGEST = "sha256:" + hashlib.sha256(MANIFEST).hexdigest()
 
-STATE = {"log": [], "counts": {}, "lock": threading.Lock(), "peer": None}
+STATE = {"log": [], "counts": {}, "lock": threading.Lock(), "peer": None, "target": False}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -149,7 +150,14 @@ class Handler(BaseHTTPRequestHandler):
             codes = {401: "UNAUTHORIZED", 403: "DENIED", 404: "NAME_UNKNOWN", 500: "INTERNAL",
                      502: "BAD_GATEWAY"}
             return self._error(code, codes.get(code, "UNKNOWN"), f"status {code} on purpose")
+        if name == "redirect" and STATE["target"]:
+            return self._send(200, MANIFEST, "application/vnd.oci.image.manifest.v1+json",
+                              {"Docker-Content-Digest": MANIFEST_DIGEST})
         if name == "redirect":
+            # Basic first, so the client holds credentials when the redirect comes.
+            if not self.headers.get("Authorization"):
+                return self._send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"login"}]}',
+                                  headers={"WWW-Authenticate": 'Basic realm="faults"'})
             target = STATE["peer"].rstrip("/") + path
             return self._send(302, b"", headers={"Location": target})
         if name == "dying":
@@ -168,9 +176,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--peer-url", default="http://127.0.0.2:1")
+    parser.add_argument("--peer-url", default="")
     args = parser.parse_args()
     STATE["peer"] = args.peer_url
+    # Without a peer this server is the redirect target: it serves what others redirect to it.
+    STATE["target"] = not args.peer_url
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     print(json.dumps({"url": f"http://{args.host}:{server.server_address[1]}", "pid": os.getpid()}),
