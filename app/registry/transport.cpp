@@ -321,6 +321,12 @@ void Transport::start(Host &h, const std::shared_ptr<Pending> &pending)
     if (pending->hasContext && pending->context)
         connect(pending->context, &QObject::destroyed, reply, &QNetworkReply::abort);
     Q_EMIT requestStarted(h.key, r.endpoint, r.method, pending->sentAtMs);
+    if (log::net()->should_log(spdlog::level::trace)) {
+        QByteArray headers;
+        for (const QByteArray &name : request.rawHeaderList())
+            headers += "\n  " + name + ": " + redact::headerValue(name, request.rawHeader(name));
+        log::net()->trace("{} {}{}", r.method, redact::url(r.url), headers);
+    }
 
     if (h.insecure)
         connect(reply, &QNetworkReply::sslErrors, reply,

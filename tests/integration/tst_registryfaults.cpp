@@ -5,11 +5,13 @@
 #include "faultserver.h"
 #include "registry/registryclient.h"
 #include "registry/transport.h"
+#include "support/logging.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace quayside;
@@ -43,10 +45,16 @@ private:
     std::unique_ptr<test::FaultServer> m_peer;
     std::unique_ptr<test::FaultServer> m_server;
     std::unique_ptr<Transport> m_transport;
+    QTemporaryDir m_logDir;
 };
 
 void TestRegistryFaults::initTestCase()
 {
+    // Everything the client logs, at the most verbose level, goes to a file a test reads back.
+    QVERIFY(m_logDir.isValid());
+    log::init({.level = QStringLiteral("trace"),
+               .filePath = m_logDir.filePath(QStringLiteral("net.log")),
+               .toStderr = false});
     QString error;
     // The peer stands for another host (127.0.0.2 is loopback too on Linux).
     m_peer = test::FaultServer::start(QStringLiteral("127.0.0.2"), QUrl(), &error);
@@ -225,6 +233,15 @@ void TestRegistryFaults::redirectToAnotherHostDropsCredentials()
         QVERIFY(r.toObject().value(QLatin1String("accept")).toString().contains(QLatin1String("oci.image.index")));
     }
     QVERIFY(peerServed);
+
+    // The secret never reached the log, even at trace level; the header's scheme did.
+    log::net()->flush();
+    QFile logFile(m_logDir.filePath(QStringLiteral("net.log")));
+    QVERIFY(logFile.open(QIODevice::ReadOnly));
+    const QByteArray logged = logFile.readAll();
+    QVERIFY(logged.contains("Authorization: Basic ***"));
+    QVERIFY(!logged.contains("s3cret"));
+    QVERIFY(!logged.contains(QByteArray("releng:s3cret").toBase64()));
 }
 
 void TestRegistryFaults::serverDiesMidListing()
