@@ -402,10 +402,41 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         try:
+            self.read_body()
             self.route("POST")
         except Exception as exc:
             log.exception("internal error")
             self.send(500, v2_error("UNKNOWN", f"internal error: {exc}"))
+
+    def do_PUT(self):
+        self.unsupported()
+
+    def do_DELETE(self):
+        self.unsupported()
+
+    def do_PATCH(self):
+        self.unsupported()
+
+    def parse_request(self) -> bool:
+        # One handler instance serves every request of a keep-alive connection.
+        self.__dict__.pop("_body", None)
+        return super().parse_request()
+
+    def read_body(self) -> bytes:
+        """The request body, read once: an unread body would corrupt the next
+        request on this keep-alive connection."""
+        if not hasattr(self, "_body"):
+            length = int(self.headers.get("Content-Length") or 0)
+            self._body = self.rfile.read(length) if length > 0 else b""
+        return self._body
+
+    def unsupported(self):
+        # Only the read side of the REST API (plus changevisibility) is emulated.
+        self.read_body()
+        if self.path.startswith("/api/"):
+            return self.send(405, quay_api_error(self.emu.public_url, "invalid_request", 405,
+                                                 "Method not supported by the sandbox's quay emulator"))
+        self.send(405, v2_error("UNSUPPORTED", "The operation is unsupported."))
 
     def route(self, method: str):
         path, query = self.url_parts()
@@ -702,9 +733,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if user is None or repo.split("/", 1)[0] not in emu.namespaces:
             return self.api_unauthorized(user)
-        length = int(self.headers.get("Content-Length") or 0)
         try:
-            visibility = json.loads(self.rfile.read(length) or b"{}").get("visibility")
+            visibility = json.loads(self.read_body() or b"{}").get("visibility")
         except ValueError:
             visibility = None
         if visibility not in ("public", "private"):

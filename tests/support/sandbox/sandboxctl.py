@@ -248,14 +248,16 @@ def cmd_up(args) -> int:
             s.running() for s in box.services(meta)):
         return finish_up(box, meta, args, t0, "already running")
 
-    os.makedirs(box.state, mode=0o700, exist_ok=True)
-    os.chmod(box.state, 0o700)
     binaries = {"docker-registry": find_binary("docker-registry", "/usr/bin/docker-registry")}
     if "quay" in meta["only"]:
         binaries["nginx"] = find_binary("nginx", "/usr/sbin/nginx")
     needs_seed = meta["seed"]["enabled"] and not meta.get("seeded")
     if needs_seed:
         binaries["skopeo"] = find_binary("skopeo")
+    if "candidate" in meta["only"] and not os.path.exists(box.path("config", "candidate.htpasswd")):
+        find_binary("htpasswd")
+    os.makedirs(box.state, mode=0o700, exist_ok=True)
+    os.chmod(box.state, 0o700)
     secrets = box.secrets()
     box.save_meta(meta)
     box.write_configs(meta, secrets)
@@ -339,7 +341,8 @@ def finish_up(box: Sandbox, meta: dict, args, t0: float, how: str) -> int:
         for key in ("registry", "candidate", "quay"):
             if ep[key]:
                 say(f"  {key:9} {ep[key]}")
-        say(f"  profile   {ep['profile']}\n  use: eval \"$({sys.argv[0]} env --state {box.state})\"")
+        prog = os.environ.get("QUAYSIDE_SANDBOX_PROG") or sys.argv[0]
+        say(f"  profile   {ep['profile']}\n  use: eval \"$({prog} env --state {box.state})\"")
     return 0
 
 

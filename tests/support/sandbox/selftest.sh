@@ -161,6 +161,35 @@ check "REST unknown repository: 404 with the OAuth token" bash -c \
 check "REST wrong token: 401" bash -c \
     "[[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' '$QUAY/api/v1/repository/fedora/fedora/tag/') == 401 ]]"
 
+check "changevisibility: a private repository is hidden from anonymous callers" python3 - "$QUAY" "$OAUTH" <<'EOF'
+import base64, http.client, json, sys
+quay, oauth = sys.argv[1:]
+host, port = quay[7:].split(":")
+conn = http.client.HTTPConnection(host, int(port))  # one keep-alive connection throughout
+def call(method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    return resp.status, json.loads(resp.read() or b"null")
+def visible():
+    return {r["name"] for r in call("GET", "/api/v1/repository?namespace=fedora&public=true")[1]["repositories"]}
+def anonymous_actions():
+    body = call("GET", f"/v2/auth?service={host}:{port}&scope=repository:fedora/gnome-calculator:pull")[1]
+    part = body["token"].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return claims["access"][0]["actions"]
+path = "/api/v1/repository/fedora/gnome-calculator/changevisibility"
+assert call("POST", path, b'{"visibility": "private"}')[0] == 401
+assert call("POST", path, b'{"visibility": "private"}', oauth) == (200, {"success": True})
+try:
+    assert "gnome-calculator" not in visible() and anonymous_actions() == []
+finally:
+    assert call("POST", path, b'{"visibility": "public"}', oauth)[0] == 200
+assert "gnome-calculator" in visible() and anonymous_actions() == ["pull"]
+EOF
+
 # ---- drift.json against the live servers ---------------------------------------------------
 check "verify: every tag of every registry id matches drift.json" "${CTL[@]}" verify --state "$STATE"
 check "skopeo inspect --raw agrees with drift.json ($([[ $ALL_TAGS == 1 ]] && echo every tag || echo sample), quay through nginx)" \
