@@ -277,6 +277,17 @@ def cmd_up(args) -> int:
 
     to_start = [s for s in services if s.pid() is None]
     busy = [s for s in to_start if not port_is_free(s.port)]
+    for _ in range(5):
+        # Auto ports are only probed, not reserved: a parallel run may take one
+        # between the probe and here.  A fresh sandbox just draws again.
+        if not (busy and fresh and args.ports == "auto"):
+            break
+        meta["ports"] = choose_ports("auto")
+        box.save_meta(meta)
+        box.write_configs(meta, secrets)
+        services = box.services(meta, binaries)
+        to_start = list(services)
+        busy = [s for s in to_start if not port_is_free(s.port)]
     if busy:
         raise SandboxError("port(s) busy on 127.0.0.1: " + ", ".join(f"{s.port} ({s.name})" for s in busy)
                            + "; free them or use --ports auto / --ports BASE with another --state")
