@@ -12,6 +12,8 @@ namespace {
 using quayside::cli::Command;
 
 const Command kCommands[] = {
+    {"scan", "Read the registries of a profile into snapshots", quayside::cli::runScanCommand},
+    {"compare", "Show where the registries differ (drift)", quayside::cli::runCompare},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},
 };
 

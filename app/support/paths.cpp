@@ -1,7 +1,10 @@
 #include "paths.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
+
+#include <unistd.h>
 
 namespace quayside::paths {
 namespace {
@@ -40,9 +43,14 @@ QString sandboxStateDir()
     const QString explicitDir = qEnvironmentVariable("QUAYSIDE_SANDBOX");
     if (!explicitDir.isEmpty())
         return explicitDir;
+    // Keep in step with default_state() in tests/support/sandbox/sandboxctl.py.
     const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    return (runtime.isEmpty() ? QStringLiteral("/tmp") : runtime) +
-           QStringLiteral("/quayside-sandbox");
+    if (!runtime.isEmpty())
+        return runtime + QStringLiteral("/quayside-sandbox");
+    const QFileInfo shm(QStringLiteral("/dev/shm"));
+    if (shm.isDir() && shm.isWritable())
+        return QStringLiteral("/dev/shm/quayside-sandbox-%1").arg(getuid());
+    return QStringLiteral("/tmp/quayside-sandbox");
 }
 
 } // namespace quayside::paths

@@ -13,7 +13,8 @@ QString snapshotsDir();
 QString userProfilesDir();
 // ~/.local/share/quayside: job journal, sign-off ledgers.
 QString dataDir();
-// $QUAYSIDE_SANDBOX, else $XDG_RUNTIME_DIR/quayside-sandbox, else /tmp/quayside-sandbox.
+// $QUAYSIDE_SANDBOX, else $XDG_RUNTIME_DIR/quayside-sandbox, else /dev/shm/quayside-sandbox-UID
+// (a tmpfs: registries fsync every write), else /tmp/quayside-sandbox.
 QString sandboxStateDir();
 
 } // namespace quayside::paths

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -74,8 +75,11 @@ std::unique_ptr<TestSandbox> TestSandbox::shared(QString *error)
 
 std::unique_ptr<TestSandbox> TestSandbox::start(const QStringList &only, bool seed, QString *error)
 {
-    // Under /tmp rather than the build tree: nginx and unix sockets dislike long paths.
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/quayside-test-XXXXXX"));
+    // On a tmpfs if there is one (registries fsync every write), else /tmp: short paths suit
+    // nginx better than the build tree.
+    const QString base = QFileInfo(QStringLiteral("/dev/shm")).isWritable() ? QStringLiteral("/dev/shm")
+                                                                          : QDir::tempPath();
+    QTemporaryDir dir(base + QStringLiteral("/quayside-test-XXXXXX"));
     dir.setAutoRemove(false);
     QStringList arguments{QStringLiteral("up"), QStringLiteral("--ports"), QStringLiteral("auto"),
                           QStringLiteral("--state"), dir.path(), QStringLiteral("--only"),

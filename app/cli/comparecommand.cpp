@@ -1,0 +1,165 @@
+// quayside-cli compare: the drift matrix of a profile, as a table for people or JSON for
+// pipelines, optionally failing when anything drifts.
+#include "clicontext.h"
+#include "commands.h"
+#include "compare/comparator.h"
+#include "compare/driftfilter.h"
+#include "compare/driftjson.h"
+#include "inventory/snapshotstore.h"
+#include "scanrunner.h"
+#include "texttable.h"
+
+#include <QJsonDocument>
+
+namespace quayside::cli {
+namespace {
+
+QString shortDigest(const QString &digest)
+{
+    return digest.section(u':', 1).left(12);
+}
+
+QString cellText(const std::optional<DriftCell> &cell)
+{
+    if (!cell)
+        return QStringLiteral("-");
+    if (!cell->error.isEmpty())
+        return QStringLiteral("error");
+    QString text = shortDigest(cell->digest);
+    if (cell->platforms.size() > 1)
+        text += QStringLiteral(" (%1 arch)").arg(cell->platforms.size());
+    if (!cell->missingChildren.isEmpty())
+        text += QStringLiteral(" sparse");
+    return text;
+}
+
+QString routeText(const std::optional<RouteCell> &route)
+{
+    if (!route)
+        return QStringLiteral("-");
+    if (route->status == DriftStatus::ArchMissing)
+        return QStringLiteral("arch-missing: ") +
+               route->missingPlatforms.join(u',').replace(QStringLiteral("linux/"), QString());
+    return toString(route->status);
+}
+
+} // namespace
+
+int runCompare(CliContext &context, const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Compare the registries of a profile along its routes."));
+    CliContext::addCommonOptions(parser);
+    parser.addOption({QStringLiteral("only-drift"), QStringLiteral("Show only rows that drift.")});
+    parser.addOption({QStringLiteral("route"),
+                      QStringLiteral("Only this route, written FROM:TO (registry ids)."),
+                      QStringLiteral("FROM:TO")});
+    parser.addOption({QStringLiteral("repository"),
+                      QStringLiteral("Only repositories matching this glob (repeatable)."),
+                      QStringLiteral("GLOB")});
+    parser.addOption({QStringLiteral("fail-on-drift"),
+                      QStringLiteral("Exit 1 if any row shown drifts (for CI gates).")});
+    parser.addOption({QStringLiteral("offline"),
+                      QStringLiteral("Compare the last snapshots; do not contact registries.")});
+    parser.addOption({QStringLiteral("deep"),
+                      QStringLiteral("Scan deep first (re-check every digest).")});
+    if (auto exit = context.parse(parser, QStringLiteral("compare"), arguments))
+        return *exit;
+    const auto format = context.format(parser);
+    if (!format)
+        return ExitUsage;
+    const auto profile = context.loadProfile(parser);
+    if (!profile)
+        return ExitUsage;
+
+    DriftFilter filter;
+    filter.onlyDrift = parser.isSet(QStringLiteral("only-drift"));
+    filter.repositories = GlobSet(parser.values(QStringLiteral("repository")));
+    if (parser.isSet(QStringLiteral("route"))) {
+        const QString wanted = parser.value(QStringLiteral("route"));
+        const QStringList ids = wanted.split(u':');
+        if (ids.size() != 2 || !profile->route(ids.at(0), ids.at(1))) {
+            QStringList known;
+            for (const Route &r : profile->routes)
+                known << r.label();
+            context.err() << "quayside-cli compare: no route \"" << wanted << "\" in "
+                          << profile->name << " (routes: " << known.join(QStringLiteral(", "))
+                          << ")\n";
+            return ExitUsage;
+        }
+    }
+
+    std::vector<Snapshot> snapshots;
+    if (parser.isSet(QStringLiteral("offline"))) {
+        SnapshotStore store;
+        for (const RegistryConfig &registry : profile->registries) {
+            QString error;
+            auto snapshot = store.load(*profile, registry, &error);
+            if (!snapshot) {
+                context.err() << "quayside-cli compare: no usable snapshot of " << registry.id
+                              << (error.isEmpty() ? QStringLiteral("; run quayside-cli scan first")
+                                                  : QStringLiteral(" (") + error + u')')
+                              << '\n';
+                return ExitRegistry;
+            }
+            snapshots.push_back(std::move(*snapshot));
+        }
+    } else {
+        ScanOptions options;
+        options.deep = parser.isSet(QStringLiteral("deep"));
+        snapshots = runScan(context, *profile, options).snapshots;
+    }
+
+    std::vector<const Snapshot *> pointers;
+    bool unreadable = false;
+    for (const Snapshot &s : snapshots) {
+        pointers.push_back(&s);
+        if (!s.error.isEmpty()) {
+            unreadable = true;
+            context.err() << "quayside-cli: " << s.error << '\n';
+        }
+        for (const auto &[name, r] : s.repositories)
+            if (!r.error.isEmpty()) {
+                unreadable = true;
+                context.err() << "quayside-cli: " << r.error << '\n';
+            }
+    }
+    const DriftMatrix full = compare(*profile, pointers);
+    if (parser.isSet(QStringLiteral("route")))
+        filter.route = findRoute(full, parser.value(QStringLiteral("route")));
+    const DriftMatrix shown = filter.apply(full);
+
+    bool drift = false;
+    for (const DriftRow &row : shown.rows)
+        drift = drift || row.hasDrift();
+
+    if (*format == QLatin1String("json")) {
+        context.out() << QJsonDocument(toJson(profile->name, shown)).toJson(QJsonDocument::Indented);
+    } else {
+        QStringList header{QStringLiteral("REPOSITORY"), QStringLiteral("TAG")};
+        header << shown.registryIds;
+        for (const Route &r : shown.routes)
+            header << r.from + QStringLiteral("→") + r.to;
+        TextTable table(header);
+        for (const DriftRow &row : shown.rows) {
+            QStringList cells{row.repository, row.tag};
+            for (const auto &cell : row.cells)
+                cells << cellText(cell);
+            for (const auto &route : row.routes)
+                cells << routeText(route);
+            table.addRow(cells);
+        }
+        if (table.isEmpty())
+            context.out() << (filter.onlyDrift ? "No drift.\n" : "Nothing to compare.\n");
+        else
+            table.print(context.out());
+    }
+    if (unreadable)
+        return ExitRegistry;
+    if (drift && parser.isSet(QStringLiteral("fail-on-drift")))
+        return ExitDrift;
+    return ExitOk;
+}
+
+} // namespace quayside::cli

@@ -1,0 +1,66 @@
+#include "scanrunner.h"
+
+#include "clicontext.h"
+#include "inventory/snapshotstore.h"
+#include "registry/transport.h"
+#include "support/logging.h"
+
+#include <QEventLoop>
+#include <QSet>
+
+namespace quayside::cli {
+
+ScanOutcome runScan(CliContext &context, const Profile &profile, const ScanOptions &options)
+{
+    SnapshotStore store;
+    Transport *transport = Transport::forCurrentThread();
+    transport->resetStats();
+    Scanner scanner(profile, transport);
+    scanner.setPrevious(store.loadAll(profile));
+
+    const bool showProgress = context.stderrIsTerminal();
+    QObject::connect(&scanner, &Scanner::progressChanged, &scanner,
+                     [&context, showProgress](const ScanProgress &p) {
+                         if (!showProgress)
+                             return;
+                         context.err() << QStringLiteral("\r\x1b[Kscanning: %1/%2 registries, "
+                                                         "%3/%4 repositories, %5/%6 tags")
+                                              .arg(p.registriesDone)
+                                              .arg(p.registriesTotal)
+                                              .arg(p.repositoriesDone)
+                                              .arg(p.repositoriesKnown)
+                                              .arg(p.tagsDone)
+                                              .arg(p.tagsKnown);
+                         context.err().flush();
+                     });
+    QEventLoop loop;
+    QObject::connect(&scanner, &Scanner::finished, &loop, &QEventLoop::quit);
+    scanner.start(options);
+    loop.exec();
+    if (showProgress)
+        context.err() << "\r\x1b[K";
+
+    ScanOutcome outcome;
+    outcome.snapshots = scanner.snapshots();
+    outcome.changes = scanner.changes();
+    outcome.elapsedMs = scanner.elapsedMs();
+    QSet<QString> hosts;
+    for (const RegistryConfig &r : profile.registries) {
+        if (hosts.contains(Transport::hostKey(r.url)))
+            continue;
+        hosts.insert(Transport::hostKey(r.url));
+        const HostStats stats = transport->stats(r.url);
+        outcome.requests += stats.requests;
+        outcome.throttled += stats.throttled;
+        outcome.retries += stats.retries;
+    }
+    for (const Snapshot &s : outcome.snapshots) {
+        outcome.anyRegistryFailed = outcome.anyRegistryFailed || !s.error.isEmpty();
+        QString error;
+        if (!store.save(profile, s, &error))
+            context.err() << "quayside-cli: " << error << '\n';
+    }
+    return outcome;
+}
+
+} // namespace quayside::cli
