@@ -33,6 +33,12 @@ int main(int argc, char *argv[])
                       QStringLiteral("trace, debug, info, warn, error or off (default: "
                                      "$QUAYSIDE_LOG, else info)."),
                       QStringLiteral("LEVEL")});
+    parser.addOption({QStringLiteral("scan"),
+                      QStringLiteral("Scan the registries as soon as the window opens.")});
+    parser.addOption({QStringLiteral("select"),
+                      QStringLiteral("Select the first row whose repository:tag contains TEXT "
+                                     "(with --screenshot, to show its details)."),
+                      QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a PNG of the window once it has settled, then quit "
                                      "(for docs and for looking at a headless run)."),
@@ -63,7 +69,10 @@ int main(int argc, char *argv[])
     window.show();
 
     const QString screenshot = parser.value(QStringLiteral("screenshot"));
-    if (!screenshot.isEmpty()) {
+    const QString select = parser.value(QStringLiteral("select"));
+    auto shoot = [&window, screenshot, select] {
+        if (!select.isEmpty())
+            window.selectRow(select);
         // Long enough for layouts, fonts and the first paint of every view to settle.
         QTimer::singleShot(1500, &window, [&window, screenshot] {
             const bool saved = window.grab().save(screenshot, "PNG");
@@ -71,6 +80,13 @@ int main(int argc, char *argv[])
                                        saved ? "saved" : "could not be written");
             QApplication::exit(saved ? 0 : 1);
         });
+    };
+    if (parser.isSet(QStringLiteral("scan"))) {
+        if (!screenshot.isEmpty())
+            QObject::connect(&window, &quayside::MainWindow::scanFinished, &window, shoot);
+        QTimer::singleShot(0, &window, [&window] { window.scan(false); });
+    } else if (!screenshot.isEmpty()) {
+        shoot();
     }
     return QApplication::exec();
 }

@@ -142,14 +142,24 @@ QVariant DriftMatrixModel::routeData(const DriftRow &row, int routeIndex, int ro
         return {};
     switch (role) {
     case Qt::DisplayRole:
-        if (cell->status == DriftStatus::ArchMissing)
-            return tr("arch-missing: %1").arg(cell->missingPlatforms.join(QStringLiteral(", ")));
+        if (cell->status == DriftStatus::ArchMissing) {
+            // "linux/" is every Fedora image's OS: the architecture is what people scan for.
+            QStringList short_;
+            for (const QString &p : cell->missingPlatforms)
+                short_ << (p.startsWith(QLatin1String("linux/")) ? p.mid(6) : p);
+            return tr("arch-missing: %1").arg(short_.join(QStringLiteral(", ")));
+        }
         return toString(cell->status);
     case RawValueRole:
     case StatusRole:
         return static_cast<int>(cell->status);
     case Qt::ForegroundRole:
         return QBrush(statusColour(cell->status));
+    case Qt::ToolTipRole:
+        return cell->missingPlatforms.isEmpty()
+                   ? toString(cell->status)
+                   : tr("%1: %2").arg(toString(cell->status),
+                                      cell->missingPlatforms.join(QStringLiteral(", ")));
     default:
         return {};
     }

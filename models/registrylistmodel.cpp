@@ -5,6 +5,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QLocale>
 
 namespace quayside {
 
@@ -43,6 +44,30 @@ void RegistryListModel::setState(const QString &registryId, const QString &state
     }
 }
 
+QString RegistryListModel::describe(const Snapshot &snapshot)
+{
+    if (!snapshot.error.isEmpty())
+        return snapshot.error;
+    int failed = 0;
+    for (const auto &[name, repository] : snapshot.repositories)
+        failed += repository.error.isEmpty() ? 0 : 1;
+    QString text = tr("%n repositories", nullptr, static_cast<int>(snapshot.repositories.size())) +
+                   tr(", %n tags", nullptr, static_cast<int>(snapshot.tagCount()));
+    if (failed > 0)
+        text += tr(" (%n unreadable)", nullptr, failed);
+    return text + tr(" · %1 scan %2")
+                      .arg(snapshot.deep ? tr("deep") : tr("fast"),
+                           QLocale().toString(snapshot.takenAt.toLocalTime(), QLocale::ShortFormat));
+}
+
+void RegistryListModel::setSnapshot(const Snapshot &snapshot)
+{
+    bool failed = !snapshot.error.isEmpty();
+    for (const auto &[name, repository] : snapshot.repositories)
+        failed = failed || !repository.error.isEmpty();
+    setState(snapshot.registryId, describe(snapshot), failed);
+}
+
 int RegistryListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
@@ -63,9 +88,10 @@ QVariant RegistryListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == StateColumn && row.stateIsError)
         return QBrush(QColor(0xc0, 0x1c, 0x28));
     if (role == Qt::ToolTipRole) {
-        return tr("%1\n%2%3\nid: %4")
-            .arg(row.registry.displayTitle(), row.registry.url.toString(), row.registry.prefix,
-                 row.registry.id);
+        if (index.column() == StateColumn)
+            return row.state;
+        return tr("%1\n%2\nid: %3")
+            .arg(row.registry.displayTitle(), row.registry.location(), row.registry.id);
     }
     if (role != Qt::DisplayRole && role != RawValueRole)
         return {};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inventory/profile.h"
+#include "inventory/snapshot.h"
 
 #include <QAbstractTableModel>
 
@@ -23,6 +24,9 @@ public:
     void setProfile(const Profile &profile);
     // Free text for the state column: "reachable", "401: credentials refused", "scanned 5 min ago".
     void setState(const QString &registryId, const QString &state, bool isError);
+    // What the last snapshot says: counts, age, or why the registry could not be read.
+    void setSnapshot(const Snapshot &snapshot);
+    static QString describe(const Snapshot &snapshot);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

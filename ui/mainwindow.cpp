@@ -1,15 +1,21 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "compare/comparator.h"
+#include "driftfilterproxymodel.h"
 #include "driftmatrixmodel.h"
 #include "emptystate.h"
 #include "inventory/profileloader.h"
+#include "inventory/scanner.h"
+#include "inventory/snapshotstore.h"
 #include "registrylistmodel.h"
-#include "support/fmtqt.h"
+#include "rowdetails.h"
+#include "statusdelegate.h"
 #include "support/logging.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
@@ -17,12 +23,16 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QUrl>
@@ -34,47 +44,76 @@ const auto kLastProfileKey = QStringLiteral("ui/lastProfile");
 const auto kGeometryKey = QStringLiteral("ui/geometry");
 const auto kStateKey = QStringLiteral("ui/state");
 
+QString age(const QDateTime &when)
+{
+    const qint64 seconds = when.secsTo(QDateTime::currentDateTimeUtc());
+    if (seconds < 60)
+        return QObject::tr("just now");
+    if (seconds < 3600)
+        return QObject::tr("%n min ago", nullptr, static_cast<int>(seconds / 60));
+    if (seconds < 2 * 86400)
+        return QObject::tr("%n h ago", nullptr, static_cast<int>(seconds / 3600));
+    return QObject::tr("%n days ago", nullptr, static_cast<int>(seconds / 86400));
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_matrixModel(new DriftMatrixModel(this))
+    , m_proxy(new DriftFilterProxyModel(this))
     , m_registryModel(new RegistryListModel(this))
+    , m_ageTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Quayside"));
+    m_proxy->setSourceMatrix(m_matrixModel);
     createCentralArea();
-    createRegistryDock();
+    createDocks();
     createActions();
     createStatusBar();
 
+    m_ageTimer->setInterval(30000);
+    connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::updateSnapshotAge);
+    m_ageTimer->start();
+
     QSettings settings;
     if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
-        resize(1280, 800);
+        resize(1400, 860);
     restoreState(settings.value(kStateKey).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_scanner)
+        m_scanner->cancel();
 }
 
 void MainWindow::createCentralArea()
 {
     m_matrixView = new QTableView(this);
     m_matrixView->setObjectName(QStringLiteral("matrixView"));
-    m_matrixView->setModel(m_matrixModel);
+    m_matrixView->setModel(m_proxy);
     m_matrixView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_matrixView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_matrixView->setSortingEnabled(true);
+    m_matrixView->sortByColumn(DriftMatrixModel::RepositoryColumn, Qt::AscendingOrder);
     m_matrixView->setAlternatingRowColors(true);
     m_matrixView->setWordWrap(false);
+    m_matrixView->setShowGrid(false);
     m_matrixView->verticalHeader()->setVisible(false);
-    m_matrixView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_matrixView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
     m_matrixView->horizontalHeader()->setStretchLastSection(true);
-    m_matrixView->horizontalHeader()->setDefaultSectionSize(170);
     m_matrixView->horizontalHeader()->setHighlightSections(false);
+    m_matrixView->setItemDelegate(new StatusDelegate(m_matrixView));
+    connect(m_matrixView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showSelectedRow);
 
     m_emptyState = new EmptyState(m_matrixView);
     setCentralWidget(m_matrixView);
 }
 
-void MainWindow::createRegistryDock()
+void MainWindow::createDocks()
 {
     m_registryView = new QTreeView(this);
     m_registryView->setObjectName(QStringLiteral("registryView"));
@@ -83,28 +122,56 @@ void MainWindow::createRegistryDock()
     m_registryView->setUniformRowHeights(true);
     m_registryView->setAlternatingRowColors(true);
     m_registryView->header()->setStretchLastSection(true);
-    m_registryView->header()->resizeSection(RegistryListModel::TitleColumn, 200);
-    m_registryView->header()->resizeSection(RegistryListModel::UrlColumn, 280);
-    m_registryView->header()->resizeSection(RegistryListModel::KindColumn, 100);
-    m_registryView->header()->resizeSection(RegistryListModel::CredentialsColumn, 220);
+    m_registryView->header()->resizeSection(RegistryListModel::TitleColumn, 170);
+    m_registryView->header()->resizeSection(RegistryListModel::UrlColumn, 230);
+    m_registryView->header()->resizeSection(RegistryListModel::KindColumn, 80);
+    m_registryView->header()->resizeSection(RegistryListModel::CredentialsColumn, 170);
 
-    auto *dock = new QDockWidget(tr("Registries"), this);
-    dock->setObjectName(QStringLiteral("registryDock"));
-    dock->setWidget(m_registryView);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    auto *registries = new QDockWidget(tr("Registries"), this);
+    registries->setObjectName(QStringLiteral("registryDock"));
+    registries->setWidget(m_registryView);
+    registries->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, registries);
+
+    m_details = new RowDetails(this);
+    auto *details = new QDockWidget(tr("Details"), this);
+    details->setObjectName(QStringLiteral("detailsDock"));
+    details->setWidget(m_details);
+    details->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, details);
+    splitDockWidget(registries, details, Qt::Horizontal);
+    resizeDocks({registries, details}, {900, 500}, Qt::Horizontal);
+    resizeDocks({registries}, {190}, Qt::Vertical);
 }
 
 void MainWindow::createActions()
 {
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
-    auto *openProfileAction = fileMenu->addAction(tr("&Open Profile…"), this,
-                                            &MainWindow::chooseProfileFile);
+    auto *openProfileAction =
+        fileMenu->addAction(tr("&Open Profile…"), this, &MainWindow::chooseProfileFile);
     openProfileAction->setShortcut(QKeySequence::Open);
     openProfileAction->setObjectName(QStringLiteral("actionOpenProfile"));
     fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    auto *registryMenu = menuBar()->addMenu(tr("&Registries"));
+    m_scanAction = registryMenu->addAction(tr("&Scan"), this, [this] { scan(false); });
+    m_scanAction->setObjectName(QStringLiteral("actionScan"));
+    m_scanAction->setShortcut(QKeySequence::Refresh);
+    m_scanAction->setToolTip(tr("Re-list every registry; read only new tags and tags expected "
+                                "to move (F5)"));
+    m_deepScanAction = registryMenu->addAction(tr("&Deep Scan"), this, [this] { scan(true); });
+    m_deepScanAction->setObjectName(QStringLiteral("actionDeepScan"));
+    m_deepScanAction->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    m_deepScanAction->setToolTip(tr("Re-check the digest of every tag (Shift+F5)"));
+    m_cancelAction = registryMenu->addAction(tr("&Cancel Scan"), this, [this] {
+        if (m_scanner)
+            m_scanner->cancel();
+    });
+    m_cancelAction->setObjectName(QStringLiteral("actionCancelScan"));
+    m_cancelAction->setShortcut(Qt::Key_Escape);
+    m_cancelAction->setEnabled(false);
 
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
     for (auto *dock : findChildren<QDockWidget *>())
@@ -120,16 +187,49 @@ void MainWindow::createActions()
     auto *about = helpMenu->addAction(tr("&About Quayside"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("actionAbout"));
 
-    auto *toolBar = addToolBar(tr("Profile"));
-    toolBar->setObjectName(QStringLiteral("profileToolBar"));
+    auto *toolBar = addToolBar(tr("Main"));
+    toolBar->setObjectName(QStringLiteral("mainToolBar"));
     toolBar->setMovable(false);
-    toolBar->addWidget(new QLabel(tr("Profile: "), toolBar));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolBar->addWidget(new QLabel(tr(" Profile: "), toolBar));
     m_profileSelector = new QComboBox(toolBar);
     m_profileSelector->setObjectName(QStringLiteral("profileSelector"));
-    m_profileSelector->setMinimumContentsLength(24);
+    m_profileSelector->setMinimumContentsLength(18);
     m_profileSelector->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     toolBar->addWidget(m_profileSelector);
     toolBar->addAction(openProfileAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_scanAction);
+    toolBar->addAction(m_deepScanAction);
+    toolBar->addAction(m_cancelAction);
+    toolBar->addSeparator();
+
+    m_filterEdit = new QLineEdit(toolBar);
+    m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
+    m_filterEdit->setPlaceholderText(tr("Filter repository:tag"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setMaximumWidth(260);
+    toolBar->addWidget(m_filterEdit);
+    m_onlyDrift = new QCheckBox(tr("Only drift"), toolBar);
+    m_onlyDrift->setObjectName(QStringLiteral("onlyDrift"));
+    toolBar->addWidget(m_onlyDrift);
+    toolBar->addWidget(new QLabel(tr("  Route: "), toolBar));
+    m_routeSelector = new QComboBox(toolBar);
+    m_routeSelector->setObjectName(QStringLiteral("routeSelector"));
+    toolBar->addWidget(m_routeSelector);
+
+    connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setText(text.trimmed());
+        updateSummary();
+    });
+    connect(m_onlyDrift, &QCheckBox::toggled, this, [this](bool on) {
+        m_proxy->setOnlyDrift(on);
+        updateSummary();
+    });
+    connect(m_routeSelector, &QComboBox::activated, this, [this](int index) {
+        m_proxy->setRoute(m_routeSelector->itemData(index).toInt());
+        updateSummary();
+    });
     connect(m_profileSelector, &QComboBox::activated, this, [this](int index) {
         const QString choice = m_profileSelector->itemData(index).toString();
         if (choice != m_profile.source && !openProfile(choice))
@@ -141,9 +241,18 @@ void MainWindow::createStatusBar()
 {
     m_profileLabel = new QLabel(this);
     m_profileLabel->setObjectName(QStringLiteral("profileLabel"));
+    m_summaryLabel = new QLabel(this);
+    m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("scanProgress"));
+    m_progress->setMaximumWidth(320);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
     m_snapshotLabel = new QLabel(this);
     m_snapshotLabel->setObjectName(QStringLiteral("snapshotLabel"));
-    statusBar()->addWidget(m_profileLabel, 1);
+    statusBar()->addWidget(m_profileLabel);
+    statusBar()->addWidget(m_summaryLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_snapshotLabel);
 }
 
@@ -169,32 +278,198 @@ bool MainWindow::openProfile(const QString &fileOrName)
 
 void MainWindow::setProfile(const Profile &profile)
 {
+    if (m_scanner)
+        m_scanner->cancel();
     m_profile = profile;
     m_matrixModel->setProfile(profile);
     m_registryModel->setProfile(profile);
+    m_details->clearRow();
     setWindowTitle(tr("%1 — Quayside").arg(profile.name));
     m_profileLabel->setText(tr("%1 · %n registries", nullptr,
                                static_cast<int>(profile.registries.size()))
                                 .arg(profile.name) +
                             tr(" · %n routes", nullptr, static_cast<int>(profile.routes.size())));
     m_profileLabel->setToolTip(profile.source);
-    m_snapshotLabel->setText(tr("No snapshot yet"));
-    m_emptyState->setMessage(
-        tr("Nothing read from “%1” yet").arg(profile.name),
-        tr("The columns show its %n registries and the routes between them; each row will be a "
-           "repository:tag and each route cell whether the destination matches.",
-           nullptr, static_cast<int>(profile.registries.size())));
-    // Wide enough for each header (registry titles are what people scan for), never narrower
-    // than a short digest and its architecture count.
+
+    // Open on the last state at once; a scan refreshes it.
+    m_snapshots = SnapshotStore().loadAll(profile);
+    for (const Snapshot &s : m_snapshots)
+        m_registryModel->setSnapshot(s);
+    recompute();
+
     const QFontMetrics metrics = m_matrixView->horizontalHeader()->fontMetrics();
     for (int i = 0; i < m_matrixModel->columnCount(); ++i) {
         const int header =
-            metrics.horizontalAdvance(m_matrixModel->headerData(i, Qt::Horizontal).toString()) + 32;
-        m_matrixView->setColumnWidth(
-            i, std::max(header, i == DriftMatrixModel::RepositoryColumn ? 220 : 150));
+            metrics.horizontalAdvance(m_matrixModel->headerData(i, Qt::Horizontal).toString()) + 36;
+        int width = m_matrixModel->isRouteColumn(i) ? 190 : 150;
+        if (i == DriftMatrixModel::RepositoryColumn)
+            width = 180;
+        else if (i == DriftMatrixModel::TagColumn)
+            width = 150;
+        m_matrixView->setColumnWidth(i, std::max(header, width));
     }
     refreshProfileSelector();
+    refreshRouteSelector();
     log::ui()->info("profile {} loaded from {}", profile.name, profile.source);
+}
+
+void MainWindow::recompute()
+{
+    std::vector<const Snapshot *> pointers;
+    for (const Snapshot &s : m_snapshots)
+        pointers.push_back(&s);
+    if (m_snapshots.empty())
+        m_matrixModel->setMatrix({});
+    else
+        m_matrixModel->setMatrix(compare(m_profile, pointers));
+    m_emptyState->setMessage(
+        m_snapshots.empty() ? tr("Nothing read from “%1” yet").arg(m_profile.name)
+                            : tr("No row matches the filter"),
+        m_snapshots.empty() ? tr("Scan (F5) to read its %n registries; each row will be a "
+                                 "repository:tag and each route column whether the destination "
+                                 "matches.",
+                                 nullptr, static_cast<int>(m_profile.registries.size()))
+                            : tr("Clear the filter or untick “Only drift”."));
+    updateSummary();
+    updateSnapshotAge();
+}
+
+void MainWindow::updateSummary()
+{
+    const auto &rows = m_matrixModel->matrix().rows;
+    qsizetype drifting = 0;
+    for (const DriftRow &row : rows)
+        drifting += row.hasDrift() ? 1 : 0;
+    if (rows.empty()) {
+        m_summaryLabel->clear();
+        return;
+    }
+    QString text = tr("%1 of %n rows drift", nullptr, static_cast<int>(rows.size())).arg(drifting);
+    if (m_proxy->rowCount() != static_cast<int>(rows.size()))
+        text += tr(" · %n shown", nullptr, m_proxy->rowCount());
+    m_summaryLabel->setText(text);
+}
+
+void MainWindow::updateSnapshotAge()
+{
+    if (m_snapshots.empty()) {
+        m_snapshotLabel->setText(tr("No snapshot yet"));
+        return;
+    }
+    QDateTime oldest = m_snapshots.front().takenAt;
+    bool deep = true;
+    for (const Snapshot &s : m_snapshots) {
+        oldest = std::min(oldest, s.takenAt);
+        deep = deep && s.deep;
+    }
+    m_snapshotLabel->setText(tr("Snapshot %1 (%2)").arg(age(oldest), deep ? tr("deep") : tr("fast")));
+    m_snapshotLabel->setToolTip(QLocale().toString(oldest.toLocalTime()));
+}
+
+void MainWindow::adoptSnapshot(Snapshot snapshot)
+{
+    m_registryModel->setSnapshot(snapshot);
+    for (Snapshot &s : m_snapshots)
+        if (s.registryId == snapshot.registryId) {
+            s = std::move(snapshot);
+            return;
+        }
+    m_snapshots.push_back(std::move(snapshot));
+}
+
+void MainWindow::scan(bool deep)
+{
+    if (m_scanner)
+        return;
+    auto *scanner = new Scanner(m_profile, nullptr, this);
+    m_scanner = scanner;
+    scanner->setPrevious(m_snapshots);
+    m_scanAction->setEnabled(false);
+    m_deepScanAction->setEnabled(false);
+    m_cancelAction->setEnabled(true);
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("Scanning…"));
+    m_progress->show();
+    for (const RegistryConfig &r : m_profile.registries)
+        m_registryModel->setState(r.id, tr("scanning…"), false);
+
+    connect(scanner, &Scanner::progressChanged, this, [this](const ScanProgress &p) {
+        if (p.tagsKnown == 0) {
+            m_progress->setRange(0, 0);
+            return;
+        }
+        m_progress->setRange(0, static_cast<int>(std::min<qint64>(p.tagsKnown, INT_MAX)));
+        m_progress->setValue(static_cast<int>(std::min<qint64>(p.tagsDone, INT_MAX)));
+        m_progress->setFormat(tr("%1/%2 registries · %3/%4 tags")
+                                  .arg(p.registriesDone)
+                                  .arg(p.registriesTotal)
+                                  .arg(p.tagsDone)
+                                  .arg(p.tagsKnown));
+    });
+    connect(scanner, &Scanner::registryFinished, this, [this, scanner](const QString &id) {
+        // Show each registry as soon as it is read: the first answers arrive in seconds even
+        // when quay.io's throttle makes the last one take minutes.
+        if (const Snapshot *s = scanner->snapshot(id))
+            adoptSnapshot(*s);
+        recompute();
+    });
+    connect(scanner, &Scanner::finished, this, [this, scanner, deep](bool cancelled) {
+        m_scanAction->setEnabled(true);
+        m_deepScanAction->setEnabled(true);
+        m_cancelAction->setEnabled(false);
+        m_progress->hide();
+        if (cancelled) {
+            // Keep what was there; a cancelled scan saves nothing half-read.
+            for (const Snapshot &s : m_snapshots)
+                m_registryModel->setSnapshot(s);
+            statusBar()->showMessage(tr("Scan cancelled; the previous snapshot is kept."), 8000);
+        } else {
+            SnapshotStore store;
+            for (const Snapshot &s : scanner->snapshots()) {
+                QString error;
+                if (!store.save(m_profile, s, &error))
+                    log::ui()->warn("{}", error);
+            }
+            const auto changes = scanner->changes();
+            statusBar()->showMessage(
+                tr("%1 scan done in %2 s; %n tags changed since the last scan", nullptr,
+                   static_cast<int>(changes.size()))
+                    .arg(deep ? tr("Deep") : tr("Fast"))
+                    .arg(double(scanner->elapsedMs()) / 1000.0, 0, 'f', 1),
+                15000);
+        }
+        scanner->deleteLater();
+        Q_EMIT scanFinished(cancelled);
+    });
+    scanner->start(ScanOptions{.deep = deep, .registries = {}, .inFlightPerRegistry = 32});
+}
+
+bool MainWindow::selectRow(const QString &text)
+{
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex repository = m_proxy->index(row, DriftMatrixModel::RepositoryColumn);
+        const QModelIndex tag = m_proxy->index(row, DriftMatrixModel::TagColumn);
+        if (!QString(repository.data().toString() + u':' + tag.data().toString()).contains(text))
+            continue;
+        m_matrixView->setCurrentIndex(repository);
+        m_matrixView->scrollTo(repository, QAbstractItemView::PositionAtCenter);
+        return true;
+    }
+    return false;
+}
+
+void MainWindow::showSelectedRow()
+{
+    const QModelIndex current = m_matrixView->currentIndex();
+    if (!current.isValid()) {
+        m_details->clearRow();
+        return;
+    }
+    const int source = m_proxy->mapToSource(current).row();
+    const auto &rows = m_matrixModel->matrix().rows;
+    if (source < 0 || static_cast<std::size_t>(source) >= rows.size())
+        return;
+    m_details->showRow(m_profile, rows[static_cast<std::size_t>(source)]);
 }
 
 void MainWindow::refreshProfileSelector()
@@ -214,6 +489,19 @@ void MainWindow::refreshProfileSelector()
         current = m_profileSelector->count() - 1;
     }
     m_profileSelector->setCurrentIndex(current);
+}
+
+void MainWindow::refreshRouteSelector()
+{
+    const QSignalBlocker blocker(m_routeSelector);
+    m_routeSelector->clear();
+    m_routeSelector->addItem(tr("All routes"), -1);
+    for (std::size_t i = 0; i < m_profile.routes.size(); ++i) {
+        const Route &r = m_profile.routes[i];
+        m_routeSelector->addItem(QStringLiteral("%1 → %2 (%3)").arg(r.from, r.to, toString(r.kind)),
+                                 static_cast<int>(i));
+    }
+    m_proxy->setRoute(-1);
 }
 
 void MainWindow::chooseProfileFile()

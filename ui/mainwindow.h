@@ -1,19 +1,31 @@
 #pragma once
 
 #include "inventory/profile.h"
+#include "inventory/snapshot.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
+#include <vector>
+
+class QAction;
+class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QProgressBar;
 class QTableView;
+class QTimer;
 class QTreeView;
 
 namespace quayside {
 
+class DriftFilterProxyModel;
 class DriftMatrixModel;
 class EmptyState;
 class RegistryListModel;
+class RowDetails;
+class Scanner;
 
 class MainWindow final : public QMainWindow
 {
@@ -22,6 +34,7 @@ class MainWindow final : public QMainWindow
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
@@ -29,27 +42,56 @@ public:
     // --profile value or the user's last choice; shows the errors if it cannot be loaded.
     bool openProfile(const QString &fileOrName);
 
+    // Reads the registries (fast: new and mutable tags only; deep: every digest).
+    void scan(bool deep);
+    bool isScanning() const { return !m_scanner.isNull(); }
+    // Selects (and shows the details of) the first visible row whose repository:tag contains text.
+    bool selectRow(const QString &text);
+
+Q_SIGNALS:
+    void scanFinished(bool cancelled);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
     void createCentralArea();
-    void createRegistryDock();
+    void createDocks();
     void createStatusBar();
     void chooseProfileFile();
     void showAbout();
     void refreshProfileSelector();
+    void refreshRouteSelector();
+    void recompute();
+    void updateSummary();
+    void updateSnapshotAge();
+    void showSelectedRow();
+    void adoptSnapshot(Snapshot snapshot);
 
     Profile m_profile;
+    std::vector<Snapshot> m_snapshots;
+    QPointer<Scanner> m_scanner;
+
     DriftMatrixModel *m_matrixModel = nullptr;
+    DriftFilterProxyModel *m_proxy = nullptr;
     RegistryListModel *m_registryModel = nullptr;
     QTableView *m_matrixView = nullptr;
     QTreeView *m_registryView = nullptr;
+    RowDetails *m_details = nullptr;
     EmptyState *m_emptyState = nullptr;
     QComboBox *m_profileSelector = nullptr;
+    QComboBox *m_routeSelector = nullptr;
+    QLineEdit *m_filterEdit = nullptr;
+    QCheckBox *m_onlyDrift = nullptr;
+    QAction *m_scanAction = nullptr;
+    QAction *m_deepScanAction = nullptr;
+    QAction *m_cancelAction = nullptr;
     QLabel *m_profileLabel = nullptr;
+    QLabel *m_summaryLabel = nullptr;
     QLabel *m_snapshotLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QTimer *m_ageTimer = nullptr;
 };
 
 } // namespace quayside

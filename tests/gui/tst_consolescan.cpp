@@ -1,0 +1,115 @@
+// The console on the sandbox: a scan fills the matrix, the filter bar narrows it to exactly the
+// drift the sandbox planted, details explain a row, and a new window opens on the saved
+// snapshot without touching the network.
+#include "driftfilterproxymodel.h"
+#include "driftmatrixmodel.h"
+#include "mainwindow.h"
+#include "rowdetails.h"
+#include "support/application.h"
+#include "testsandbox.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace quayside;
+
+class TestConsoleScan final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void scanFillsTheMatrixAndFiltersFindThePlantedDrift();
+    void reopensOnTheSavedSnapshot();
+
+private:
+    std::unique_ptr<test::TestSandbox> m_sandbox;
+    QTemporaryDir m_home;
+    int m_plantedRows = 0;
+};
+
+void TestConsoleScan::initTestCase()
+{
+    QString error;
+    m_sandbox = test::TestSandbox::shared(&error);
+    QVERIFY2(m_sandbox, qPrintable(error));
+    qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_CACHE_HOME", m_home.filePath(QStringLiteral("cache")).toUtf8());
+    for (const QString &line : m_sandbox->credentialEnvironment())
+        qputenv(line.section(u'=', 0, 0).toLatin1().constData(), line.section(u'=', 1).toUtf8());
+    identifyApplication();
+    QSet<QString> rows;
+    for (const QJsonValue &p : m_sandbox->drift().value(QLatin1String("planted")).toArray())
+        rows.insert(p.toObject().value(QLatin1String("repository")).toString() + u':' +
+                    p.toObject().value(QLatin1String("tag")).toString());
+    m_plantedRows = static_cast<int>(rows.size());
+}
+
+void TestConsoleScan::scanFillsTheMatrixAndFiltersFindThePlantedDrift()
+{
+    MainWindow window;
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    auto *view = window.findChild<QTableView *>(QStringLiteral("matrixView"));
+    QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(view->model()->rowCount(), 0);
+
+    QSignalSpy finished(&window, &MainWindow::scanFinished);
+    window.scan(true);
+    QVERIFY(window.isScanning());
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    const int all = view->model()->rowCount();
+    QVERIFY(all > 80);
+
+    auto *summary = window.findChild<QLabel *>(QStringLiteral("summaryLabel"));
+    QVERIFY2(summary->text().contains(QStringLiteral("%1 of %2 rows drift").arg(m_plantedRows).arg(all)),
+             qPrintable(summary->text()));
+
+    auto *onlyDrift = window.findChild<QCheckBox *>(QStringLiteral("onlyDrift"));
+    onlyDrift->setChecked(true);
+    QCOMPARE(view->model()->rowCount(), m_plantedRows);
+
+    auto *route = window.findChild<QComboBox *>(QStringLiteral("routeSelector"));
+    route->setCurrentIndex(2); // candidate → quay-candidate
+    Q_EMIT route->activated(2);
+    QCOMPARE(view->model()->rowCount(), 2);
+
+    route->setCurrentIndex(0);
+    Q_EMIT route->activated(0);
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("filterEdit"));
+    filter->setText(QStringLiteral("fedora-minimal:4"));
+    QCOMPARE(view->model()->rowCount(), 2); // 40-s390x missing, 41 arch-missing
+
+    QVERIFY(window.selectRow(QStringLiteral("fedora-minimal:41")));
+    auto *details = window.findChild<RowDetails *>(QStringLiteral("rowDetails"));
+    QVERIFY2(details->toPlainText().contains(QStringLiteral("lacks linux/s390x")),
+             qPrintable(details->toPlainText()));
+
+    auto *age = window.findChild<QLabel *>(QStringLiteral("snapshotLabel"));
+    QVERIFY2(age->text().contains(QStringLiteral("just now")), qPrintable(age->text()));
+}
+
+void TestConsoleScan::reopensOnTheSavedSnapshot()
+{
+    MainWindow window;
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    auto *view = window.findChild<QTableView *>(QStringLiteral("matrixView"));
+    // No scan: the rows come from the snapshot saved by the previous test.
+    QVERIFY(!window.isScanning());
+    QVERIFY(view->model()->rowCount() > 80);
+    auto *age = window.findChild<QLabel *>(QStringLiteral("snapshotLabel"));
+    QVERIFY2(age->text().contains(QStringLiteral("deep")), qPrintable(age->text()));
+}
+
+QTEST_MAIN(TestConsoleScan)
+#include "tst_consolescan.moc"
