@@ -23,6 +23,10 @@ Routes (all under /v2/):
                                         (another host), same path
   /v2/dying/tags/list                   page 1 with a Link to page 2; page 2 kills the server
   /v2/_catalog?n=..                     three pages: relative Link, absolute Link, end
+  POST /v2/upload/blobs/uploads/        202 + Location of a new session
+  PUT  <session>?digest=                the first PUT of the server's life fails with 500 (after
+                                        reading the body); later ones check the digest and 201
+  HEAD/GET /v2/upload/blobs/<digest>    what was uploaded
 """
 import argparse
 import email.utils
@@ -45,7 +49,8 @@ MANIFEST = json.dumps({
 }, separators=(",", ":")).encode()
 MANIFEST_DIGEST = "sha256:" + hashlib.sha256(MANIFEST).hexdigest()
 
-STATE = {"log": [], "counts": {}, "lock": threading.Lock(), "peer": None, "target": False}
+STATE = {"log": [], "counts": {}, "lock": threading.Lock(), "peer": None, "target": False,
+         "blobs": {}}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -87,6 +92,34 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_POST(self):
+        self._record()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        if self.path.startswith("/v2/upload/blobs/uploads/"):
+            n = self._count("session")
+            return self._send(202, b"", headers={"Location": f"/v2/upload/blobs/uploads/session-{n}?_state=s{n}",
+                                                 "Range": "0-0"})
+        return self._error(404, "NAME_UNKNOWN", "no uploads here")
+
+    def do_PUT(self):
+        self._record()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        url = urlsplit(self.path)
+        if not url.path.startswith("/v2/upload/blobs/uploads/session-"):
+            return self._error(404, "BLOB_UPLOAD_UNKNOWN", "no such upload")
+        if self._count("put") == 1:
+            return self._error(500, "INTERNAL", "storage hiccup")
+        digest = parse_qs(url.query).get("digest", [""])[0]
+        actual = "sha256:" + hashlib.sha256(body).hexdigest()
+        if digest != actual:
+            return self._error(400, "DIGEST_INVALID", f"content is {actual}")
+        with STATE["lock"]:
+            STATE["blobs"][digest] = body
+        return self._send(201, b"", headers={"Docker-Content-Digest": digest,
+                                             "Location": f"/v2/upload/blobs/{digest}"})
+
     def do_GET(self):
         url = urlsplit(self.path)
         path = url.path
@@ -109,6 +142,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"repositories": ["e"]}).encode())
         parts = path.split("/")
         name = parts[2] if len(parts) > 2 else ""
+        if name == "upload" and len(parts) > 4 and parts[3] == "blobs":
+            with STATE["lock"]:
+                blob = STATE["blobs"].get(parts[4])
+            if blob is None:
+                return self._error(404, "BLOB_UNKNOWN", "blob unknown")
+            return self._send(200, blob, "application/octet-stream", {"Docker-Content-Digest": parts[4]})
         if name == "reset":
             # SO_LINGER 0: the kernel answers with RST, as a crashing proxy would.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
