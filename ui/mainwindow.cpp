@@ -2,6 +2,7 @@
 
 #include "aboutdialog.h"
 #include "compare/comparator.h"
+#include "credentialsdialog.h"
 #include "driftfilterproxymodel.h"
 #include "driftmatrixmodel.h"
 #include "emptystate.h"
@@ -9,6 +10,7 @@
 #include "inventory/scanner.h"
 #include "inventory/snapshotstore.h"
 #include "registrylistmodel.h"
+#include "roles.h"
 #include "rowdetails.h"
 #include "statusdelegate.h"
 #include "support/logging.h"
@@ -172,6 +174,18 @@ void MainWindow::createActions()
     m_cancelAction->setObjectName(QStringLiteral("actionCancelScan"));
     m_cancelAction->setShortcut(Qt::Key_Escape);
     m_cancelAction->setEnabled(false);
+    registryMenu->addSeparator();
+    auto *credentials = registryMenu->addAction(tr("C&redentials…"), this, [this] {
+        CredentialsDialog dialog(m_profile, this);
+        if (const QModelIndex index = m_registryView->currentIndex(); index.isValid())
+            dialog.selectRegistry(index.data(RegistryIdRole).toString());
+        connect(&dialog, &CredentialsDialog::credentialsChanged, this,
+                [this] { m_registryModel->setProfile(m_profile); });
+        dialog.exec();
+        for (const Snapshot &s : m_snapshots)
+            m_registryModel->setSnapshot(s);
+    });
+    credentials->setObjectName(QStringLiteral("actionCredentials"));
 
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
     for (auto *dock : findChildren<QDockWidget *>())

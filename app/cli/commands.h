@@ -24,5 +24,6 @@ struct Command {
 int runProfile(CliContext &context, const QStringList &arguments);
 int runScanCommand(CliContext &context, const QStringList &arguments);
 int runCompare(CliContext &context, const QStringList &arguments);
+int runCredentials(CliContext &context, const QStringList &arguments);
 
 } // namespace quayside::cli

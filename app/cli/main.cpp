@@ -15,6 +15,7 @@ const Command kCommands[] = {
     {"scan", "Read the registries of a profile into snapshots", quayside::cli::runScanCommand},
     {"compare", "Show where the registries differ (drift)", quayside::cli::runCompare},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},
+    {"credentials", "Store or forget registry secrets in the keychain", quayside::cli::runCredentials},
 };
 
 void usage(QTextStream &out)
@@ -23,7 +24,7 @@ void usage(QTextStream &out)
            "Compare, migrate and promote container images between registries.\n\n"
            "Commands:\n";
     for (const Command &command : kCommands)
-        out << "  " << QString::fromLatin1(command.name).leftJustified(10) << ' '
+        out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' '
             << command.summary << '\n';
     out << "\nRun 'quayside-cli <command> --help' for a command's options.\n"
            "Exit codes: 0 ok, 1 drift found (--fail-on-drift), 2 usage or profile error, "
