@@ -43,7 +43,8 @@ public:
             if (lower.contains(QLatin1String("password")) || lower.contains(QLatin1String("token")) ||
                 lower.contains(QLatin1String("secret")))
                 error(key, QStringLiteral("secrets do not belong in profiles; store them in the "
-                                          "keychain (Settings → Credentials) or pass them as "
+                                          "keychain (Registries → Credentials…, or quayside-cli "
+                                          "credentials set ID) or pass them as "
                                           "QUAYSIDE_CREDENTIALS_<ID>=user:secret"));
             else if (!known.contains(it.key()))
                 error(key, QStringLiteral("unknown key (expected one of: %1)")

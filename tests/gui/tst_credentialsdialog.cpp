@@ -67,6 +67,9 @@ void TestCredentialsDialog::saveTestForget()
 
     testButton->click(); // with nothing typed: tests what the keychain holds
     QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("The registry accepted these credentials."), 20000);
+    // For people reviewing the UI: QUAYSIDE_SCREENSHOTS=DIR keeps a picture of the dialog.
+    if (const QString dir = qEnvironmentVariable("QUAYSIDE_SCREENSHOTS"); !dir.isEmpty())
+        QVERIFY(dialog.grab().save(dir + QStringLiteral("/credentials-dialog.png")));
 
     QTimer::singleShot(0, this, [] {
         if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
