@@ -168,6 +168,27 @@ void TestQuayClient::robotBearerFlowAndRefusals()
     QVERIFY2(robotBack.ok(), qPrintable(robotBack.errorText()));
     QCOMPARE(robotBack->raw, manifest);
 
+    // An OAuth application token works as a registry login ($oauthtoken) and, on the REST
+    // API, as a Bearer token that also shows the namespace's private repositories.
+    RegistryClient oauth(config);
+    oauth.setCredential(Credential{QStringLiteral("$oauthtoken"),
+                                   m_private->endpoints().value(QLatin1String("credentials")).toObject()
+                                       .value(QLatin1String("quayOAuthToken")).toString()});
+    auto oauthTags = await<QStringList>([&](auto done) { oauth.listTags(QStringLiteral("fedora/pushed"), done); });
+    QVERIFY2(oauthTags.ok(), qPrintable(oauthTags.errorText()));
+    QCOMPARE(oauthTags.value(), QStringList{QStringLiteral("v1")});
+    auto withToken = await<std::vector<QuayRepository>>([&](auto done) { oauth.quayRepositories(QStringLiteral("fedora"), done); });
+    auto withoutToken = await<std::vector<QuayRepository>>([&](auto done) { anonymous.quayRepositories(QStringLiteral("fedora"), done); });
+    QVERIFY2(withToken.ok() && withoutToken.ok(), qPrintable(withToken.errorText() + withoutToken.errorText()));
+    auto names = [](const std::vector<QuayRepository> &repos) {
+        QStringList out;
+        for (const auto &r : repos)
+            out << r.name;
+        return out;
+    };
+    QVERIFY(names(withToken.value()).contains(QStringLiteral("pushed")));
+    QVERIFY(!names(withoutToken.value()).contains(QStringLiteral("pushed")));
+
     // A wrong robot token is refused by the token service, clearly.
     RegistryClient wrong(config);
     wrong.setCredential(Credential{m_private->username(QStringLiteral("quay")), QStringLiteral("nope")});

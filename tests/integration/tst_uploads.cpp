@@ -11,7 +11,9 @@
 #include <QBuffer>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace quayside;
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void mountWithinTheRegistryAndFallBack();
     void manifestPutKeepsExactBytes();
     void failedPutStartsANewSession();
+    void artifactPushedBySkopeo();
 
 private:
     std::unique_ptr<test::TestSandbox> m_sandbox;
@@ -204,6 +207,42 @@ void TestUploads::failedPutStartsANewSession()
     auto back = await<qint64>([&](auto done) { client.getBlob(QStringLiteral("upload"), digest, bytes.size(), &sink, done); });
     QVERIFY2(back.ok(), qPrintable(back.errorText()));
     QCOMPARE(sink.data(), bytes);
+}
+
+void TestUploads::artifactPushedBySkopeo()
+{
+    // An OCI artifact (an SBOM: empty config, custom artifactType), written as a skopeo dir:
+    // layout and pushed by skopeo, then read by the client.
+    QTemporaryDir dir;
+    auto write = [&dir](const QString &name, const QByteArray &bytes) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    const QByteArray config = "{}";
+    const QByteArray sbom = R"({"spdxVersion":"SPDX-2.3","name":"fedora-minimal"})";
+    QVERIFY(write(Digest::sha256Of(config).hex(), config));
+    QVERIFY(write(Digest::sha256Of(sbom).hex(), sbom));
+    const QByteArray manifest = QStringLiteral(
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/spdx+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%1","size":2},"layers":[{"mediaType":"application/spdx+json","digest":"%2","size":%3}]})")
+                                    .arg(Digest::sha256Of(config).toString(), Digest::sha256Of(sbom).toString())
+                                    .arg(sbom.size())
+                                    .toUtf8();
+    QVERIFY(write(QStringLiteral("manifest.json"), manifest));
+    QVERIFY(write(QStringLiteral("version"), "Directory Transport Version: 1.1\n"));
+    QProcess skopeo;
+    skopeo.start(QStringLiteral("skopeo"),
+                 {QStringLiteral("copy"), QStringLiteral("--preserve-digests"), QStringLiteral("--dest-tls-verify=false"),
+                  QStringLiteral("dir:") + dir.path(),
+                  QStringLiteral("docker://%1/artifacts/sbom:1").arg(m_sandbox->url(QStringLiteral("registry")).authority())});
+    QVERIFY(skopeo.waitForFinished(60000));
+    QVERIFY2(skopeo.exitCode() == 0, skopeo.readAllStandardError().constData());
+
+    auto got = await<Manifest>([&](auto done) { m_client->getManifest(QStringLiteral("artifacts/sbom"), QStringLiteral("1"), done); });
+    QVERIFY2(got.ok(), qPrintable(got.errorText()));
+    QCOMPARE(got->digest, Digest::sha256Of(manifest));
+    QVERIFY(got->isArtifact());
+    QCOMPARE(got->artifactType, QStringLiteral("application/spdx+json"));
+    QCOMPARE(got->blobs().size(), std::size_t(2));
 }
 
 QTEST_GUILESS_MAIN(TestUploads)
