@@ -1,5 +1,6 @@
 #include "scanner.h"
 
+#include "inventory/snapshotstore.h"
 #include "registry/mediatypes.h"
 #include "registry/registryclient.h"
 #include "registry/transport.h"
@@ -41,6 +42,10 @@ ManifestFacts factsOf(const Manifest &m)
         platforms.insert(Platform::fromRaw(QStringLiteral("linux"), m.schema1Architecture, {}).toString());
     f.platforms = QStringList(platforms.cbegin(), platforms.cend());
     f.platforms.sort();
+    if (m.config && !m.isIndex()) {
+        f.configDigest = m.config->digest;
+        f.configSize = m.config->size;
+    }
     return f;
 }
 
@@ -90,6 +95,8 @@ public:
     }
 
 private:
+    bool deep() const { return m_owner->m_options.deep; }
+
     void submit(Task task)
     {
         m_queue.push_back(std::move(task));
@@ -115,26 +122,23 @@ private:
     {
         if (m_done || m_inFlight > 0 || !m_queue.empty() || !m_listed)
             return;
-        if (!m_finalised) {
-            m_finalised = true;
-            finalise();
+        // Each phase may queue more requests; the next starts when they have all answered.
+        while (m_phase < 2) {
+            ++m_phase;
+            if (m_phase == 1)
+                finalise();
+            else
+                resolvePlatforms();
             if (m_inFlight > 0 || !m_queue.empty())
                 return;
         }
         m_done = true;
-        // Fill in what the listing did not say, from facts learnt anywhere in the scan.
-        for (auto &[name, repository] : m_snapshot.repositories)
-            for (auto &[tag, entry] : repository.tags)
-                if (const ManifestFacts *f = m_owner->knownFacts(entry.digest)) {
-                    if (entry.mediaType.isEmpty())
-                        entry.mediaType = f->mediaType;
-                    m_snapshot.manifests.insert(entry.digest, *f);
-                }
+        m_owner->fillFromFacts(m_snapshot);
         QMetaObject::invokeMethod(m_owner, [owner = m_owner, this] { owner->registryDone(this); },
                                   Qt::QueuedConnection);
     }
 
-    // ---- distribution: _catalog, tags/list, HEAD ----
+    // ---- distribution: _catalog, tags/list, then GET (or HEAD) per tag ----
 
     void listDistribution()
     {
@@ -172,32 +176,55 @@ private:
                 tagsKnown += tags->size();
                 for (const QString &tag : tags.value()) {
                     const TagEntry *before = m_previous ? m_previous->tag(logical, tag) : nullptr;
-                    if (!m_owner->m_options.deep && before && before->error.isEmpty() &&
+                    if (!deep() && before && before->error.isEmpty() &&
                         !m_owner->m_profile.isMutableTag(tag)) {
                         repository.tags[tag] = *before;
                         ++tagsDone;
-                        needFacts(name, before->digest, before->mediaType);
+                        ensureFacts(name, before->digest, before->mediaType);
                         continue;
                     }
-                    head(logical, name, tag);
+                    readTag(logical, name, tag, before);
                 }
                 done();
             });
         });
     }
 
-    void head(const QString &logical, const QString &name, const QString &tag)
+    // One request per tag either way: a HEAD when the last snapshot already knows what the
+    // tag pointed at (if it still does, nothing more is needed), else a GET, whose bytes tell
+    // the digest and the manifest's facts at once.
+    void readTag(const QString &logical, const QString &name, const QString &tag,
+                 const TagEntry *before)
     {
+        const bool known = before && before->error.isEmpty() && m_owner->knownFacts(before->digest);
+        if (known) {
+            submit([this, logical, name, tag](auto done) {
+                m_client->headManifest(name, tag, [this, logical, name, tag, done](Result<ManifestHead> head) {
+                    ++tagsDone;
+                    TagEntry &entry = m_snapshot.repositories[logical].tags[tag];
+                    if (!head.ok()) {
+                        entry.error = head.errorText();
+                    } else {
+                        entry.digest = head->digest.toString();
+                        entry.mediaType = head->mediaType;
+                        ensureFacts(name, entry.digest, entry.mediaType);
+                    }
+                    done();
+                });
+            });
+            return;
+        }
         submit([this, logical, name, tag](auto done) {
-            m_client->headManifest(name, tag, [this, logical, name, tag, done](Result<ManifestHead> head) {
+            m_client->getManifest(name, tag, [this, logical, tag, done](Result<Manifest> m) {
                 ++tagsDone;
                 TagEntry &entry = m_snapshot.repositories[logical].tags[tag];
-                if (!head.ok()) {
-                    entry.error = head.errorText();
+                if (!m.ok()) {
+                    entry.error = m.errorText();
                 } else {
-                    entry.digest = head->digest.toString();
-                    entry.mediaType = head->mediaType;
-                    needFacts(name, entry.digest, entry.mediaType);
+                    entry.digest = m->digest.toString();
+                    entry.mediaType = m->mediaType;
+                    if (!m_owner->knownFacts(entry.digest))
+                        m_owner->learnFacts(entry.digest, factsOf(m.value()));
                 }
                 done();
             });
@@ -211,9 +238,8 @@ private:
         // "fedora/" → namespace "fedora"; "fedora-testing/flatpak/" → "fedora-testing", and only
         // repositories under "flatpak/".
         const QString ns = m_config.prefix.section(u'/', 0, 0);
-        const QString below = m_config.prefix.mid(ns.size() + 1);
-        submit([this, ns, below](auto done) {
-            m_client->quayRepositories(ns, [this, ns, below, done](Result<std::vector<QuayRepository>> repos) {
+        submit([this, ns](auto done) {
+            m_client->quayRepositories(ns, [this, done](Result<std::vector<QuayRepository>> repos) {
                 m_listed = true;
                 if (!repos.ok()) {
                     m_snapshot.error = repos.errorText();
@@ -222,18 +248,41 @@ private:
                 }
                 for (const QuayRepository &repo : repos.value()) {
                     const auto logical = m_config.logicalFor(repo.fullName());
-                    if (logical && m_owner->m_profile.includesRepository(*logical))
-                        listQuayTags(*logical, repo.fullName());
+                    if (!logical || !m_owner->m_profile.includesRepository(*logical))
+                        continue;
+                    if (!reuseUnchangedQuayRepository(*logical, repo))
+                        listQuayTags(*logical, repo);
                 }
                 done();
             });
         });
     }
 
-    void listQuayTags(const QString &logical, const QString &name)
+    bool reuseUnchangedQuayRepository(const QString &logical, const QuayRepository &repo)
+    {
+        if (deep() || !m_previous || !repo.lastModified.isValid())
+            return false;
+        const auto before = m_previous->repositories.find(logical);
+        if (before == m_previous->repositories.end() || !before->second.error.isEmpty() ||
+            before->second.lastModified != repo.lastModified)
+            return false;
+        ++repositoriesKnown;
+        ++repositoriesDone;
+        const qint64 tags = static_cast<qint64>(before->second.tags.size());
+        tagsKnown += tags;
+        tagsDone += tags;
+        RepositorySnapshot &repository = m_snapshot.repositories[logical];
+        repository = before->second;
+        for (const auto &[tag, entry] : repository.tags)
+            ensureFacts(repo.fullName(), entry.digest, entry.mediaType);
+        return true;
+    }
+
+    void listQuayTags(const QString &logical, const QuayRepository &repo)
     {
         ++repositoriesKnown;
-        m_snapshot.repositories[logical];
+        m_snapshot.repositories[logical].lastModified = repo.lastModified;
+        const QString name = repo.fullName();
         submit([this, logical, name](auto done) {
             m_client->quayTags(name, [this, logical, name, done](Result<std::vector<QuayTag>> tags) {
                 ++repositoriesDone;
@@ -252,79 +301,98 @@ private:
                     // The REST API says "list or not", not which kind: facts will tell.
                     repository.tags[tag.name] = entry;
                     if (tag.isManifestList)
-                        needFacts(name, entry.digest, QString(mediatype::OciIndex));
+                        ensureFacts(name, entry.digest, QString(mediatype::OciIndex));
                 }
                 done();
             });
         });
     }
 
-    // ---- manifest facts (by digest, cached across registries and scans) ----
+    // ---- manifest facts (by digest: fetched once per scan, shared by every registry) ----
 
-    void needFacts(const QString &name, const QString &digest, const QString &mediaType)
+    // Indexes must be known before finalise() checks their children; images wait for it.
+    void ensureFacts(const QString &name, const QString &digest, const QString &mediaType)
     {
-        if (digest.isEmpty() || !isIndexMediaType(mediaType) || m_owner->knownFacts(digest) ||
-            m_requested.contains(digest))
+        if (digest.isEmpty() || !isIndexMediaType(mediaType))
             return;
-        m_requested.insert(digest);
-        fetchFacts(name, digest, false);
+        fetchFacts(name, digest);
     }
 
-    void fetchFacts(const QString &name, const QString &digest, bool withConfig)
+    void fetchFacts(const QString &name, const QString &digest)
     {
-        submit([this, name, digest, withConfig](auto done) {
-            m_client->getManifest(name, digest, [this, name, digest, withConfig, done](Result<Manifest> m) {
-                if (!m.ok()) {
+        if (m_owner->knownFacts(digest))
+            return;
+        // Another registry may be fetching the same content: wait for it rather than ask twice.
+        if (!m_owner->claimFacts(digest)) {
+            submit([this, digest](auto done) { m_owner->whenFacts(digest, done); });
+            return;
+        }
+        submit([this, name, digest](auto done) {
+            m_client->getManifest(name, digest, [this, digest, done](Result<Manifest> m) {
+                if (m.ok())
+                    m_owner->learnFacts(digest, factsOf(m.value()));
+                else
                     log::scan()->warn("{}", m.errorText());
-                    done();
-                    return;
-                }
-                ManifestFacts facts = factsOf(m.value());
-                const std::optional<Descriptor> config = m->config;
-                if (!withConfig || m->isIndex() || !config || !config->hasValidDigest() ||
-                    config->size <= 0 || config->size > kMaxConfigBytes) {
-                    m_owner->learnFacts(digest, std::move(facts));
-                    done();
-                    return;
-                }
-                fetchPlatform(name, digest, std::move(facts), *config, done);
+                m_owner->releaseFacts(digest);
+                done();
             });
         });
     }
 
-    void fetchPlatform(const QString &name, const QString &digest, ManifestFacts facts,
-                       const Descriptor &config, std::function<void()> done)
+    // An image's platform is in its config blob; configs are shared by many images (every tag
+    // of a rebuilt-daily repository), so they are fetched once per config digest.
+    void fetchPlatform(const QString &name, const QString &digest, const ManifestFacts &facts)
     {
-        auto buffer = std::make_shared<QBuffer>();
-        buffer->open(QIODevice::ReadWrite);
-        m_client->getBlob(name, *Digest::parse(config.digest), config.size, buffer.get(),
-                          [this, digest, facts, buffer, done](Result<qint64> got) mutable {
-                              if (got.ok()) {
-                                  const QJsonObject o = QJsonDocument::fromJson(buffer->data()).object();
-                                  const Platform p = Platform::fromRaw(
-                                      o.value(QLatin1String("os")).toString(),
-                                      o.value(QLatin1String("architecture")).toString(),
-                                      o.value(QLatin1String("variant")).toString());
-                                  if (!p.isEmpty())
-                                      facts.platforms = QStringList{p.toString()};
-                              }
-                              m_owner->learnFacts(digest, std::move(facts));
-                              done();
-                          });
+        const QString config = facts.configDigest;
+        const auto parsed = Digest::parse(config);
+        if (!parsed || facts.configSize <= 0 || facts.configSize > kMaxConfigBytes)
+            return;
+        if (const auto known = m_owner->m_configPlatforms.constFind(config);
+            known != m_owner->m_configPlatforms.constEnd()) {
+            m_owner->setImagePlatform(digest, known.value());
+            return;
+        }
+        const QString key = QStringLiteral("config:") + config;
+        if (!m_owner->claimFacts(key)) {
+            submit([this, key, digest, config](auto done) {
+                m_owner->whenFacts(key, [this, digest, config, done] {
+                    m_owner->setImagePlatform(digest, m_owner->m_configPlatforms.value(config));
+                    done();
+                });
+            });
+            return;
+        }
+        const qint64 size = facts.configSize;
+        submit([this, name, digest, config, key, parsed, size](auto done) {
+            auto buffer = std::make_shared<QBuffer>();
+            buffer->open(QIODevice::ReadWrite);
+            m_client->getBlob(name, *parsed, size, buffer.get(),
+                              [this, digest, config, key, buffer, done](Result<qint64> got) {
+                                  QString platform;
+                                  if (got.ok()) {
+                                      const QJsonObject o =
+                                          QJsonDocument::fromJson(buffer->data()).object();
+                                      platform = Platform::fromRaw(
+                                                     o.value(QLatin1String("os")).toString(),
+                                                     o.value(QLatin1String("architecture")).toString(),
+                                                     o.value(QLatin1String("variant")).toString())
+                                                     .toString();
+                                  } else {
+                                      log::scan()->warn("{}", got.errorText());
+                                  }
+                                  m_owner->m_configPlatforms.insert(config, platform);
+                                  m_owner->setImagePlatform(digest, platform);
+                                  m_owner->releaseFacts(key);
+                                  done();
+                              });
+        });
     }
 
-    // After every tag is known: the platforms of images no index describes, and whether each
-    // index's children are really there (an index whose children are missing is "sparse").
+    // After every tag is known: facts for images the listing did not describe, their platforms
+    // (from an index that names them, else from their config), and whether each index's
+    // children are really there (an index whose children are missing is "sparse").
     void finalise()
     {
-        // child digest → its platform, from every index this registry's tags point at.
-        QHash<QString, QString> describedBy;
-        for (const auto &[logical, repository] : m_snapshot.repositories)
-            for (const auto &[tag, entry] : repository.tags)
-                if (const ManifestFacts *f = m_owner->knownFacts(entry.digest); f && f->isIndex)
-                    for (qsizetype i = 0; i < f->children.size(); ++i)
-                        describedBy.insert(f->children.at(i), f->childPlatforms.value(i));
-
         for (auto &[logical, repository] : m_snapshot.repositories) {
             if (!repository.error.isEmpty())
                 continue;
@@ -337,23 +405,16 @@ private:
                 if (entry.digest.isEmpty())
                     continue;
                 const ManifestFacts *f = m_owner->knownFacts(entry.digest);
-                if (!f && !isIndexMediaType(entry.mediaType) && !m_requested.contains(entry.digest)) {
-                    const QString platform = describedBy.value(entry.digest);
-                    m_requested.insert(entry.digest);
-                    if (!platform.isEmpty()) {
-                        ManifestFacts image;
-                        image.mediaType = entry.mediaType;
-                        image.platforms = QStringList{platform};
-                        if (!image.mediaType.isEmpty()) {
-                            m_owner->learnFacts(entry.digest, image);
-                            continue;
-                        }
-                    }
-                    fetchFacts(name, entry.digest, platform.isEmpty());
+                if (!f) {
+                    fetchFacts(name, entry.digest); // quay images no other registry described
+                    m_needPlatform.insert(entry.digest, name);
                     continue;
                 }
-                if (!f || !f->isIndex)
+                if (!f->isIndex) {
+                    if (f->platforms.isEmpty())
+                        m_needPlatform.insert(entry.digest, name);
                     continue;
+                }
                 for (const QString &child : f->children) {
                     if (held.contains(child) || checked.contains(child))
                         continue;
@@ -364,11 +425,27 @@ private:
         }
     }
 
+    // Once every image's facts are in: its platform from an index that names it, else from its
+    // config blob.
+    void resolvePlatforms()
+    {
+        for (auto it = m_needPlatform.cbegin(); it != m_needPlatform.cend(); ++it) {
+            const ManifestFacts *f = m_owner->knownFacts(it.key());
+            if (!f || f->isIndex || !f->platforms.isEmpty())
+                continue;
+            const QString described = m_owner->describedPlatform(it.key());
+            if (!described.isEmpty())
+                m_owner->setImagePlatform(it.key(), described);
+            else
+                fetchPlatform(it.value(), it.key(), *f);
+        }
+    }
+
     void checkChild(const QString &logical, const QString &name, const QString &index,
                     const QString &child)
     {
         // Fast rescans trust the last deep look at the same index in the same repository.
-        if (!m_owner->m_options.deep && m_previous) {
+        if (!deep() && m_previous) {
             const auto r = m_previous->repositories.find(logical);
             if (r != m_previous->repositories.end() && r->second.error.isEmpty()) {
                 bool sawIndex = false;
@@ -376,7 +453,7 @@ private:
                     sawIndex = sawIndex || entry.digest == index;
                 if (sawIndex) {
                     if (r->second.missingChildren.contains(child))
-                        m_snapshot.repositories[logical].missingChildren << child;
+                        noteMissingChild(logical, child);
                     return;
                 }
             }
@@ -384,12 +461,19 @@ private:
         submit([this, logical, name, child](auto done) {
             m_client->headManifest(name, child, [this, logical, child, done](Result<ManifestHead> head) {
                 if (!head.ok() && head.error().kind == RegistryError::Kind::NotFound)
-                    m_snapshot.repositories[logical].missingChildren << child;
+                    noteMissingChild(logical, child);
                 else if (!head.ok())
                     log::scan()->warn("{}", head.errorText());
                 done();
             });
         });
+    }
+
+    void noteMissingChild(const QString &logical, const QString &child)
+    {
+        QStringList &missing = m_snapshot.repositories[logical].missingChildren;
+        if (!missing.contains(child))
+            missing << child;
     }
 
     Scanner *m_owner;
@@ -400,9 +484,9 @@ private:
     std::deque<Task> m_queue;
     int m_inFlight = 0;
     bool m_listed = false;
-    bool m_finalised = false;
+    int m_phase = 0; // 0 listing, 1 facts and children, 2 platforms
     bool m_done = false;
-    QSet<QString> m_requested;
+    QHash<QString, QString> m_needPlatform; // image digest → a repository holding it
 };
 
 Scanner::Scanner(Profile profile, Transport *transport, QObject *parent)
@@ -422,8 +506,11 @@ void Scanner::setPrevious(std::vector<Snapshot> previous)
 {
     m_previous = std::move(previous);
     for (const Snapshot &s : m_previous)
-        for (auto it = s.manifests.cbegin(); it != s.manifests.cend(); ++it)
-            m_facts.insert(it.key(), it.value());
+        for (auto it = s.manifests.cbegin(); it != s.manifests.cend(); ++it) {
+            learnFacts(it.key(), it.value());
+            if (!it->configDigest.isEmpty() && it->platforms.size() == 1)
+                m_configPlatforms.insert(it->configDigest, it->platforms.first());
+        }
 }
 
 void Scanner::setCredential(const QString &registryId, std::optional<Credential> credential)
@@ -455,7 +542,61 @@ const ManifestFacts *Scanner::knownFacts(const QString &digest) const
 
 void Scanner::learnFacts(const QString &digest, ManifestFacts facts)
 {
+    if (facts.isIndex)
+        for (qsizetype i = 0; i < facts.children.size(); ++i)
+            if (!facts.childPlatforms.value(i).isEmpty())
+                m_describedBy.insert(facts.children.at(i), facts.childPlatforms.at(i));
     m_facts.insert(digest, std::move(facts));
+}
+
+bool Scanner::claimFacts(const QString &key)
+{
+    if (m_factsInFlight.contains(key))
+        return false;
+    m_factsInFlight.insert(key, {});
+    return true;
+}
+
+void Scanner::whenFacts(const QString &key, std::function<void()> ready)
+{
+    const auto it = m_factsInFlight.find(key);
+    if (it == m_factsInFlight.end()) {
+        ready();
+        return;
+    }
+    it.value().push_back(std::move(ready));
+}
+
+void Scanner::releaseFacts(const QString &key)
+{
+    auto waiters = m_factsInFlight.take(key);
+    for (auto &waiter : waiters)
+        waiter();
+}
+
+QString Scanner::describedPlatform(const QString &digest) const
+{
+    return m_describedBy.value(digest);
+}
+
+void Scanner::setImagePlatform(const QString &digest, const QString &platform)
+{
+    const auto it = m_facts.find(digest);
+    if (it != m_facts.end() && !platform.isEmpty() && it->platforms.isEmpty())
+        it->platforms = QStringList{platform};
+}
+
+void Scanner::fillFromFacts(Snapshot &snapshot) const
+{
+    // Fill in what a listing did not say (quay's tag list has no media types), from facts learnt
+    // anywhere in the scan, and keep the facts of every digest the snapshot refers to.
+    for (auto &[name, repository] : snapshot.repositories)
+        for (auto &[tag, entry] : repository.tags)
+            if (const ManifestFacts *f = knownFacts(entry.digest)) {
+                if (entry.mediaType.isEmpty())
+                    entry.mediaType = f->mediaType;
+                snapshot.manifests.insert(entry.digest, *f);
+            }
 }
 
 void Scanner::start(const ScanOptions &options)
@@ -541,6 +682,14 @@ void Scanner::registryDone(RegistryScan *scan)
     Q_EMIT registryFinished(m_results.back().registryId);
     reportProgress(true);
     if (m_results.size() == m_scans.size()) {
+        // Registries finish at different times; facts learnt from a later one (a GET on the old
+        // registry describes an image quay only listed) complete the earlier ones' snapshots.
+        for (Snapshot &s : m_results) {
+            const QByteArray before = SnapshotStore::toJson(s);
+            fillFromFacts(s);
+            if (SnapshotStore::toJson(s) != before)
+                Q_EMIT registryFinished(s.registryId);
+        }
         m_running = false;
         m_scans.clear();
         Q_EMIT finished(false);

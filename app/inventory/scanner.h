@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,6 +83,13 @@ private:
     void reportProgress(bool force = false);
     const ManifestFacts *knownFacts(const QString &digest) const;
     void learnFacts(const QString &digest, ManifestFacts facts);
+    // One fetch per digest per scan: claim it (true: you fetch), or wait for whoever does.
+    bool claimFacts(const QString &key);
+    void whenFacts(const QString &key, std::function<void()> ready);
+    void releaseFacts(const QString &key);
+    QString describedPlatform(const QString &digest) const;
+    void setImagePlatform(const QString &digest, const QString &platform);
+    void fillFromFacts(Snapshot &snapshot) const;
     const Snapshot *previous(const QString &registryId) const;
 
     Profile m_profile;
@@ -89,6 +98,9 @@ private:
     std::vector<Snapshot> m_previous;
     std::map<QString, std::optional<Credential>> m_credentials;
     QHash<QString, ManifestFacts> m_facts;
+    QHash<QString, std::vector<std::function<void()>>> m_factsInFlight;
+    QHash<QString, QString> m_describedBy;    // image digest → platform an index gives it
+    QHash<QString, QString> m_configPlatforms; // config digest → platform
     std::vector<std::unique_ptr<RegistryScan>> m_scans;
     std::vector<Snapshot> m_results;
     std::vector<std::pair<QString, SnapshotChange>> m_changes;

@@ -21,6 +21,8 @@ struct ManifestFacts {
     QStringList children;   // index entries, in order
     QStringList childPlatforms; // normalised, parallel to children ("" if the entry names none)
     QStringList rawPlatforms;   // as written, parallel to children
+    QString configDigest;       // images: where their platform is written
+    qint64 configSize = -1;
 };
 
 struct TagEntry {
@@ -35,6 +37,9 @@ struct RepositorySnapshot {
     // Index children absent from this repository (digest → true), found by HEAD by digest.
     QStringList missingChildren;
     QString error; // why this repository could not be read (its tags then are unknown)
+    // quay's REST API says when a repository's tags last changed: a fast rescan skips the tag
+    // listing (5 requests/s on quay.io) of repositories that have not changed.
+    QDateTime lastModified;
 };
 
 // Everything one registry held at one moment, keyed by logical repository name (the profile's

@@ -61,7 +61,7 @@ QByteArray SnapshotStore::toJson(const Snapshot &snapshot)
             if (!entry.mediaType.isEmpty())
                 t.insert(QStringLiteral("mediaType"), entry.mediaType);
             if (entry.lastModified.isValid())
-                t.insert(QStringLiteral("lastModified"), entry.lastModified.toString(Qt::ISODate));
+                t.insert(QStringLiteral("lastModified"), entry.lastModified.toUTC().toString(Qt::ISODate));
             if (!entry.error.isEmpty())
                 t.insert(QStringLiteral("error"), entry.error);
             tags.insert(tag, t);
@@ -71,6 +71,8 @@ QByteArray SnapshotStore::toJson(const Snapshot &snapshot)
             r.insert(QStringLiteral("missingChildren"), strings(repository.missingChildren));
         if (!repository.error.isEmpty())
             r.insert(QStringLiteral("error"), repository.error);
+        if (repository.lastModified.isValid())
+            r.insert(QStringLiteral("lastModified"), repository.lastModified.toUTC().toString(Qt::ISODate));
         repositories.insert(name, r);
     }
     QJsonObject manifests;
@@ -78,6 +80,10 @@ QByteArray SnapshotStore::toJson(const Snapshot &snapshot)
         const ManifestFacts &f = it.value();
         QJsonObject m{{QStringLiteral("mediaType"), f.mediaType},
                       {QStringLiteral("platforms"), strings(f.platforms)}};
+        if (!f.configDigest.isEmpty()) {
+            m.insert(QStringLiteral("config"), f.configDigest);
+            m.insert(QStringLiteral("configSize"), f.configSize);
+        }
         if (f.isIndex) {
             m.insert(QStringLiteral("index"), true);
             m.insert(QStringLiteral("children"), strings(f.children));
@@ -89,7 +95,7 @@ QByteArray SnapshotStore::toJson(const Snapshot &snapshot)
     QJsonObject root{{QStringLiteral("format"), Snapshot::kFormatVersion},
                      {QStringLiteral("registry"), snapshot.registryId},
                      {QStringLiteral("location"), snapshot.registryUrl},
-                     {QStringLiteral("takenAt"), snapshot.takenAt.toString(Qt::ISODateWithMs)},
+                     {QStringLiteral("takenAt"), snapshot.takenAt.toUTC().toString(Qt::ISODateWithMs)},
                      {QStringLiteral("deep"), snapshot.deep},
                      {QStringLiteral("repositories"), repositories},
                      {QStringLiteral("manifests"), manifests}};
@@ -126,6 +132,8 @@ std::optional<Snapshot> SnapshotStore::fromJson(const QByteArray &json, QString 
         RepositorySnapshot repository;
         repository.error = ro.value(QLatin1String("error")).toString();
         repository.missingChildren = strings(ro.value(QLatin1String("missingChildren")));
+        repository.lastModified =
+            QDateTime::fromString(ro.value(QLatin1String("lastModified")).toString(), Qt::ISODate);
         const QJsonObject tags = ro.value(QLatin1String("tags")).toObject();
         for (auto t = tags.constBegin(); t != tags.constEnd(); ++t) {
             const QJsonObject to = t.value().toObject();
@@ -149,6 +157,8 @@ std::optional<Snapshot> SnapshotStore::fromJson(const QByteArray &json, QString 
         f.children = strings(mo.value(QLatin1String("children")));
         f.childPlatforms = strings(mo.value(QLatin1String("childPlatforms")));
         f.rawPlatforms = strings(mo.value(QLatin1String("rawPlatforms")));
+        f.configDigest = mo.value(QLatin1String("config")).toString();
+        f.configSize = static_cast<qint64>(mo.value(QLatin1String("configSize")).toDouble(-1));
         s.manifests.insert(m.key(), std::move(f));
     }
     return s;

@@ -403,9 +403,11 @@ void Transport::finished(const std::shared_ptr<Pending> &pending, QNetworkReply 
         }
     }
     h.stats.bytesIn += pending->received;
-    log::net()->debug("{} {} → {} {} ({} ms, {} B)", r.method, redact::url(r.url), status,
-                      error == QNetworkReply::NoError ? QString() : reply->errorString(), elapsed,
-                      pending->received);
+    // Redacting a URL costs more than the request's own bookkeeping: only when it is logged.
+    if (log::net()->should_log(spdlog::level::debug))
+        log::net()->debug("{} {} → {} {} ({} ms, {} B)", r.method, redact::url(r.url), status,
+                          error == QNetworkReply::NoError ? QString() : reply->errorString(),
+                          elapsed, pending->received);
 
     // Let the host's next request go as soon as this one is done.
     QMetaObject::invokeMethod(this, [this, key = h.key] { pump(key); }, Qt::QueuedConnection);
