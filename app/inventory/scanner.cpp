@@ -1,6 +1,5 @@
 #include "scanner.h"
 
-#include "inventory/snapshotstore.h"
 #include "registry/mediatypes.h"
 #include "registry/registryclient.h"
 #include "registry/transport.h"
@@ -586,17 +585,28 @@ void Scanner::setImagePlatform(const QString &digest, const QString &platform)
         it->platforms = QStringList{platform};
 }
 
-void Scanner::fillFromFacts(Snapshot &snapshot) const
+bool Scanner::fillFromFacts(Snapshot &snapshot) const
 {
     // Fill in what a listing did not say (quay's tag list has no media types), from facts learnt
     // anywhere in the scan, and keep the facts of every digest the snapshot refers to.
+    bool changed = false;
     for (auto &[name, repository] : snapshot.repositories)
-        for (auto &[tag, entry] : repository.tags)
-            if (const ManifestFacts *f = knownFacts(entry.digest)) {
-                if (entry.mediaType.isEmpty())
-                    entry.mediaType = f->mediaType;
-                snapshot.manifests.insert(entry.digest, *f);
+        for (auto &[tag, entry] : repository.tags) {
+            const ManifestFacts *f = knownFacts(entry.digest);
+            if (!f)
+                continue;
+            if (entry.mediaType.isEmpty() && !f->mediaType.isEmpty()) {
+                entry.mediaType = f->mediaType;
+                changed = true;
             }
+            const auto held = snapshot.manifests.constFind(entry.digest);
+            if (held == snapshot.manifests.constEnd() || held->platforms != f->platforms ||
+                held->mediaType != f->mediaType) {
+                snapshot.manifests.insert(entry.digest, *f);
+                changed = true;
+            }
+        }
+    return changed;
 }
 
 void Scanner::start(const ScanOptions &options)
@@ -684,12 +694,9 @@ void Scanner::registryDone(RegistryScan *scan)
     if (m_results.size() == m_scans.size()) {
         // Registries finish at different times; facts learnt from a later one (a GET on the old
         // registry describes an image quay only listed) complete the earlier ones' snapshots.
-        for (Snapshot &s : m_results) {
-            const QByteArray before = SnapshotStore::toJson(s);
-            fillFromFacts(s);
-            if (SnapshotStore::toJson(s) != before)
+        for (Snapshot &s : m_results)
+            if (fillFromFacts(s))
                 Q_EMIT registryFinished(s.registryId);
-        }
         m_running = false;
         m_scans.clear();
         Q_EMIT finished(false);

@@ -89,7 +89,8 @@ private:
     void releaseFacts(const QString &key);
     QString describedPlatform(const QString &digest) const;
     void setImagePlatform(const QString &digest, const QString &platform);
-    void fillFromFacts(Snapshot &snapshot) const;
+    // True if the snapshot gained anything.
+    bool fillFromFacts(Snapshot &snapshot) const;
     const Snapshot *previous(const QString &registryId) const;
 
     Profile m_profile;

@@ -29,6 +29,7 @@ public:
     friend bool operator<(const Digest &a, const Digest &b) { return a.m_text < b.m_text; }
 
 private:
+    friend class DigestHasher;
     explicit Digest(QString text)
         : m_text(std::move(text))
     {
