@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaObject>
+#include <QScopeGuard>
 #include <QSet>
 
 #include <deque>
@@ -89,46 +90,84 @@ public:
 
     void cancel()
     {
-        m_queue.clear();
+        for (Lane &lane : m_lanes)
+            lane.queue.clear();
+        m_deferred.clear();
         m_client->cancelAll();
     }
 
+    // Still reading tags: its GETs may yet describe digests a quay listing only names.
+    bool readsTags() const { return m_config.kind == RegistryKind::Distribution && m_phase == 0 && !m_done; }
+
+    // The registries that could describe them have read their tags: fetch what they did not.
+    void flushDeferred()
+    {
+        const auto deferred = std::exchange(m_deferred, {});
+        for (auto it = deferred.cbegin(); it != deferred.cend(); ++it)
+            fetchFacts(it.value(), it.key());
+        maybeFinish();
+    }
+
 private:
+    // Listings and manifest reads are budgeted by different zones on quay (api 5 r/s, manifests
+    // 50 r/s): separate lanes, so a queue of tag listings never holds back the reads.
+    enum class LaneId { Listing, Content };
+    struct Lane {
+        std::deque<Task> queue;
+        int inFlight = 0;
+    };
+
     bool deep() const { return m_owner->m_options.deep; }
 
-    void submit(Task task)
+    bool idle() const
     {
-        m_queue.push_back(std::move(task));
+        for (const Lane &lane : m_lanes)
+            if (lane.inFlight > 0 || !lane.queue.empty())
+                return false;
+        return true;
+    }
+
+    void submit(Task task, LaneId lane = LaneId::Content)
+    {
+        m_lanes[static_cast<int>(lane)].queue.push_back(std::move(task));
         pump();
     }
 
     void pump()
     {
-        while (m_inFlight < m_owner->m_options.inFlightPerRegistry && !m_queue.empty()) {
-            Task task = std::move(m_queue.front());
-            m_queue.pop_front();
-            ++m_inFlight;
-            task([this] {
-                --m_inFlight;
-                m_owner->reportProgress();
-                pump();
-                maybeFinish();
-            });
+        for (Lane &lane : m_lanes) {
+            while (lane.inFlight < m_owner->m_options.inFlightPerRegistry && !lane.queue.empty()) {
+                Task task = std::move(lane.queue.front());
+                lane.queue.pop_front();
+                ++lane.inFlight;
+                task([this, &lane] {
+                    --lane.inFlight;
+                    m_owner->reportProgress();
+                    pump();
+                    maybeFinish();
+                });
+            }
         }
     }
 
     void maybeFinish()
     {
-        if (m_done || m_inFlight > 0 || !m_queue.empty() || !m_listed)
+        // A task may answer while the phase that queued it is still queueing (waiting on facts
+        // already known): the phase in progress decides, not a nested call.
+        if (m_done || m_advancing || !idle() || !m_listed || !m_deferred.isEmpty())
             return;
+        m_advancing = true;
+        const auto guard = qScopeGuard([this] { m_advancing = false; });
         // Each phase may queue more requests; the next starts when they have all answered.
         while (m_phase < 2) {
             ++m_phase;
-            if (m_phase == 1)
+            if (m_phase == 1) {
                 finalise();
-            else
+                m_owner->tagsRead(this);
+            } else {
                 resolvePlatforms();
-            if (m_inFlight > 0 || !m_queue.empty())
+            }
+            if (!idle() || !m_deferred.isEmpty())
                 return;
         }
         m_done = true;
@@ -156,7 +195,7 @@ private:
                 }
                 done();
             });
-        });
+        }, LaneId::Listing);
     }
 
     void listDistributionTags(const QString &logical, const QString &name)
@@ -186,7 +225,7 @@ private:
                 }
                 done();
             });
-        });
+        }, LaneId::Listing);
     }
 
     // One request per tag either way: a HEAD when the last snapshot already knows what the
@@ -254,7 +293,7 @@ private:
                 }
                 done();
             });
-        });
+        }, LaneId::Listing);
     }
 
     bool reuseUnchangedQuayRepository(const QString &logical, const QuayRepository &repo)
@@ -273,7 +312,8 @@ private:
         RepositorySnapshot &repository = m_snapshot.repositories[logical];
         repository = before->second;
         for (const auto &[tag, entry] : repository.tags)
-            ensureFacts(repo.fullName(), entry.digest, entry.mediaType);
+            if (!entry.digest.isEmpty() && !m_owner->knownFacts(entry.digest))
+                wantFacts(repo.fullName(), entry.digest);
         return true;
     }
 
@@ -299,12 +339,11 @@ private:
                     entry.lastModified = tag.lastModified;
                     // The REST API says "list or not", not which kind: facts will tell.
                     repository.tags[tag.name] = entry;
-                    if (tag.isManifestList)
-                        ensureFacts(name, entry.digest, QString(mediatype::OciIndex));
+                    wantFacts(name, entry.digest);
                 }
                 done();
             });
-        });
+        }, LaneId::Listing);
     }
 
     // ---- manifest facts (by digest: fetched once per scan, shared by every registry) ----
@@ -315,6 +354,20 @@ private:
         if (digest.isEmpty() || !isIndexMediaType(mediaType))
             return;
         fetchFacts(name, digest);
+    }
+
+    // quay's listing names digests without describing them. A distribution registry of the same
+    // scan that GETs the same content by tag describes it at no cost to quay's budget (50
+    // manifests a second), so those wait until the distribution registries have read their tags;
+    // in a scan of quay alone they are fetched at once, alongside the (slower) tag listings.
+    void wantFacts(const QString &name, const QString &digest)
+    {
+        if (digest.isEmpty() || m_owner->knownFacts(digest))
+            return;
+        if (m_owner->describersReading())
+            m_deferred.insert(digest, name);
+        else
+            fetchFacts(name, digest);
     }
 
     void fetchFacts(const QString &name, const QString &digest)
@@ -405,7 +458,7 @@ private:
                     continue;
                 const ManifestFacts *f = m_owner->knownFacts(entry.digest);
                 if (!f) {
-                    fetchFacts(name, entry.digest); // quay images no other registry described
+                    wantFacts(name, entry.digest); // one whose facts could not be read yet
                     m_needPlatform.insert(entry.digest, name);
                     continue;
                 }
@@ -480,10 +533,12 @@ private:
     const Snapshot *m_previous;
     std::unique_ptr<RegistryClient> m_client;
     Snapshot m_snapshot;
-    std::deque<Task> m_queue;
-    int m_inFlight = 0;
+    Lane m_lanes[2];
+    // Facts a quay listing needs but a distribution registry of this scan may still describe.
+    QHash<QString, QString> m_deferred; // digest → repository holding it
     bool m_listed = false;
     int m_phase = 0; // 0 listing, 1 facts and children, 2 platforms
+    bool m_advancing = false;
     bool m_done = false;
     QHash<QString, QString> m_needPlatform; // image digest → a repository holding it
 };
@@ -675,6 +730,23 @@ void Scanner::cancel()
         scan->cancel();
     log::scan()->info("scan cancelled after {} ms", m_clock.elapsed());
     QMetaObject::invokeMethod(this, [this] { Q_EMIT finished(true); }, Qt::QueuedConnection);
+}
+
+bool Scanner::describersReading() const
+{
+    for (const auto &scan : m_scans)
+        if (scan->readsTags())
+            return true;
+    return false;
+}
+
+void Scanner::tagsRead(RegistryScan *scan)
+{
+    if (scan->config().kind != RegistryKind::Distribution || describersReading())
+        return;
+    for (const auto &other : m_scans)
+        if (other.get() != scan)
+            other->flushDeferred();
 }
 
 void Scanner::registryDone(RegistryScan *scan)

@@ -80,6 +80,10 @@ private:
 
     void begin();
     void registryDone(RegistryScan *scan);
+    // Distribution registries describe (by GET) much of what quay only names: while one still
+    // reads tags, quay scans hold back fetching facts.
+    bool describersReading() const;
+    void tagsRead(RegistryScan *scan);
     void reportProgress(bool force = false);
     const ManifestFacts *knownFacts(const QString &digest) const;
     void learnFacts(const QString &digest, ManifestFacts facts);
