@@ -110,8 +110,10 @@ public:
 
 private:
     // Listings and manifest reads are budgeted by different zones on quay (api 5 r/s, manifests
-    // 50 r/s): separate lanes, so a queue of tag listings never holds back the reads.
-    enum class LaneId { Listing, Content };
+    // 50 r/s): separate lanes, so a queue of tag listings never holds back the reads. Follow-ups
+    // of a finished repository (children checks, config reads) go before the next tags' reads,
+    // so they overlap them instead of trailing the registry's last tag. Pumped in this order.
+    enum class LaneId { Listing, FollowUp, Content };
     struct Lane {
         std::deque<Task> queue;
         int inFlight = 0;
@@ -212,6 +214,7 @@ private:
                     return;
                 }
                 tagsKnown += tags->size();
+                int reads = 0;
                 for (const QString &tag : tags.value()) {
                     const TagEntry *before = m_previous ? m_previous->tag(logical, tag) : nullptr;
                     if (!deep() && before && before->error.isEmpty() &&
@@ -222,7 +225,10 @@ private:
                         continue;
                     }
                     readTag(logical, name, tag, before);
+                    ++reads;
                 }
+                if (reads > 0)
+                    m_reading.insert(logical, reads);
                 done();
             });
         }, LaneId::Listing);
@@ -247,13 +253,14 @@ private:
                         entry.mediaType = head->mediaType;
                         ensureFacts(name, entry.digest, entry.mediaType);
                     }
+                    tagRead(logical, name);
                     done();
                 });
             });
             return;
         }
         submit([this, logical, name, tag](auto done) {
-            m_client->getManifest(name, tag, [this, logical, tag, done](Result<Manifest> m) {
+            m_client->getManifest(name, tag, [this, logical, name, tag, done](Result<Manifest> m) {
                 ++tagsDone;
                 TagEntry &entry = m_snapshot.repositories[logical].tags[tag];
                 if (!m.ok()) {
@@ -264,9 +271,33 @@ private:
                     if (!m_owner->knownFacts(entry.digest))
                         m_owner->learnFacts(entry.digest, factsOf(m.value()));
                 }
+                tagRead(logical, name);
                 done();
             });
         });
+    }
+
+    // The last read of a repository's tags has answered. An index can only name manifests of its
+    // own repository, so if every tag's facts are known the repository can be finalised now,
+    // overlapping its children checks and config reads with the other repositories' reads
+    // instead of queueing them all behind the registry's last tag.
+    void tagRead(const QString &logical, const QString &name)
+    {
+        const auto reading = m_reading.find(logical);
+        if (reading == m_reading.end() || --reading.value() > 0)
+            return;
+        m_reading.erase(reading);
+        const RepositorySnapshot &repository = m_snapshot.repositories[logical];
+        for (const auto &[tag, entry] : repository.tags)
+            if (!entry.digest.isEmpty() && !m_owner->knownFacts(entry.digest))
+                return; // an index read by HEAD is still being fetched: finalise() will do it
+        finaliseRepository(logical);
+        QSet<QString> images;
+        for (const auto &[tag, entry] : repository.tags)
+            if (m_needPlatform.contains(entry.digest))
+                images.insert(entry.digest);
+        for (const QString &digest : std::as_const(images))
+            resolvePlatform(name, digest);
     }
 
     // ---- quay: REST API ----
@@ -411,7 +442,7 @@ private:
                     m_owner->setImagePlatform(digest, m_owner->m_configPlatforms.value(config));
                     done();
                 });
-            });
+            }, LaneId::FollowUp);
             return;
         }
         const qint64 size = facts.configSize;
@@ -437,7 +468,7 @@ private:
                                   m_owner->releaseFacts(key);
                                   done();
                               });
-        });
+        }, LaneId::FollowUp);
     }
 
     // After every tag is known: facts for images the listing did not describe, their platforms
@@ -445,34 +476,41 @@ private:
     // children are really there (an index whose children are missing is "sparse").
     void finalise()
     {
-        for (auto &[logical, repository] : m_snapshot.repositories) {
-            if (!repository.error.isEmpty())
+        for (const auto &[logical, repository] : m_snapshot.repositories)
+            if (repository.error.isEmpty())
+                finaliseRepository(logical);
+    }
+
+    void finaliseRepository(const QString &logical)
+    {
+        if (m_finalised.contains(logical))
+            return;
+        m_finalised.insert(logical);
+        const RepositorySnapshot &repository = m_snapshot.repositories[logical];
+        const QString name = m_config.repositoryFor(logical);
+        QSet<QString> held;
+        for (const auto &[tag, entry] : repository.tags)
+            held.insert(entry.digest);
+        QSet<QString> checked;
+        for (const auto &[tag, entry] : repository.tags) {
+            if (entry.digest.isEmpty())
                 continue;
-            const QString name = m_config.repositoryFor(logical);
-            QSet<QString> held;
-            for (const auto &[tag, entry] : repository.tags)
-                held.insert(entry.digest);
-            QSet<QString> checked;
-            for (const auto &[tag, entry] : repository.tags) {
-                if (entry.digest.isEmpty())
-                    continue;
-                const ManifestFacts *f = m_owner->knownFacts(entry.digest);
-                if (!f) {
-                    wantFacts(name, entry.digest); // one whose facts could not be read yet
+            const ManifestFacts *f = m_owner->knownFacts(entry.digest);
+            if (!f) {
+                wantFacts(name, entry.digest); // one whose facts could not be read yet
+                m_needPlatform.insert(entry.digest, name);
+                continue;
+            }
+            if (!f->isIndex) {
+                if (f->platforms.isEmpty())
                     m_needPlatform.insert(entry.digest, name);
+                continue;
+            }
+            for (const QString &child : f->children) {
+                if (held.contains(child) || checked.contains(child))
                     continue;
-                }
-                if (!f->isIndex) {
-                    if (f->platforms.isEmpty())
-                        m_needPlatform.insert(entry.digest, name);
-                    continue;
-                }
-                for (const QString &child : f->children) {
-                    if (held.contains(child) || checked.contains(child))
-                        continue;
-                    checked.insert(child);
-                    checkChild(logical, name, entry.digest, child);
-                }
+                checked.insert(child);
+                checkChild(logical, name, entry.digest, child);
             }
         }
     }
@@ -481,16 +519,20 @@ private:
     // config blob.
     void resolvePlatforms()
     {
-        for (auto it = m_needPlatform.cbegin(); it != m_needPlatform.cend(); ++it) {
-            const ManifestFacts *f = m_owner->knownFacts(it.key());
-            if (!f || f->isIndex || !f->platforms.isEmpty())
-                continue;
-            const QString described = m_owner->describedPlatform(it.key());
-            if (!described.isEmpty())
-                m_owner->setImagePlatform(it.key(), described);
-            else
-                fetchPlatform(it.value(), it.key(), *f);
-        }
+        for (auto it = m_needPlatform.cbegin(); it != m_needPlatform.cend(); ++it)
+            resolvePlatform(it.value(), it.key());
+    }
+
+    void resolvePlatform(const QString &name, const QString &digest)
+    {
+        const ManifestFacts *f = m_owner->knownFacts(digest);
+        if (!f || f->isIndex || !f->platforms.isEmpty())
+            return;
+        const QString described = m_owner->describedPlatform(digest);
+        if (!described.isEmpty())
+            m_owner->setImagePlatform(digest, described);
+        else
+            fetchPlatform(name, digest, *f);
     }
 
     void checkChild(const QString &logical, const QString &name, const QString &index,
@@ -518,7 +560,7 @@ private:
                     log::scan()->warn("{}", head.errorText());
                 done();
             });
-        });
+        }, LaneId::FollowUp);
     }
 
     void noteMissingChild(const QString &logical, const QString &child)
@@ -533,7 +575,7 @@ private:
     const Snapshot *m_previous;
     std::unique_ptr<RegistryClient> m_client;
     Snapshot m_snapshot;
-    Lane m_lanes[2];
+    Lane m_lanes[3];
     // Facts a quay listing needs but a distribution registry of this scan may still describe.
     QHash<QString, QString> m_deferred; // digest → repository holding it
     bool m_listed = false;
@@ -541,6 +583,8 @@ private:
     bool m_advancing = false;
     bool m_done = false;
     QHash<QString, QString> m_needPlatform; // image digest → a repository holding it
+    QHash<QString, int> m_reading;          // repository → tag reads not answered yet
+    QSet<QString> m_finalised;              // repositories whose children and platforms are asked
 };
 
 Scanner::Scanner(Profile profile, Transport *transport, QObject *parent)
