@@ -13,6 +13,7 @@ enum ExitCode : int {
     ExitDrift = 1,
     ExitUsage = 2,
     ExitRegistry = 3,
+    ExitRefused = 4, // a safety rule said no: a tag moved since planned, an overwrite unconfirmed
 };
 
 struct Command {
@@ -25,5 +26,6 @@ int runProfile(CliContext &context, const QStringList &arguments);
 int runScanCommand(CliContext &context, const QStringList &arguments);
 int runCompare(CliContext &context, const QStringList &arguments);
 int runCredentials(CliContext &context, const QStringList &arguments);
+int runCopy(CliContext &context, const QStringList &arguments);
 
 } // namespace quayside::cli

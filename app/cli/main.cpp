@@ -14,6 +14,8 @@ using quayside::cli::Command;
 const Command kCommands[] = {
     {"scan", "Read the registries of a profile into snapshots", quayside::cli::runScanCommand},
     {"compare", "Show where the registries differ (drift)", quayside::cli::runCompare},
+    {"copy", "Copy one image (every platform) between registries, digests preserved",
+     quayside::cli::runCopy},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},
     {"credentials", "Store or forget registry secrets in the keychain", quayside::cli::runCredentials},
 };
@@ -28,7 +30,7 @@ void usage(QTextStream &out)
             << command.summary << '\n';
     out << "\nRun 'quayside-cli <command> --help' for a command's options.\n"
            "Exit codes: 0 ok, 1 drift found (--fail-on-drift), 2 usage or profile error, "
-           "3 a registry could not be read.\n";
+           "3 a registry could not be read, 4 refused by a safety rule.\n";
 }
 
 } // namespace

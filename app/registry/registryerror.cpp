@@ -19,6 +19,8 @@ QString toString(RegistryError::Kind kind)
         return QStringLiteral("server error");
     case RegistryError::Kind::Protocol:
         return QStringLiteral("protocol error");
+    case RegistryError::Kind::Refused:
+        return QStringLiteral("refused");
     case RegistryError::Kind::Cancelled:
         break;
     }

@@ -19,6 +19,7 @@ struct RegistryError {
         Throttled, // 429 and still throttled after every retry
         Server,    // 5xx after every retry
         Protocol,  // bad JSON, wrong digest, oversized body, unexpected answer
+        Refused,   // Quayside's own safety rules said no (a tag moved, an overwrite unconfirmed)
         Cancelled,
     };
 
