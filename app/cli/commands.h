@@ -3,9 +3,16 @@
 #include <QString>
 #include <QStringList>
 
+namespace quayside {
+struct Plan;
+}
+
 namespace quayside::cli {
 
 class CliContext;
+
+// "registry → quay (migrate): 3 to copy, …" (plan and apply both print it).
+void printPlanSummary(CliContext &context, const Plan &plan);
 
 // Exit codes are a public interface (docs/cli.md): pipelines gate on them.
 enum ExitCode : int {
@@ -27,5 +34,6 @@ int runScanCommand(CliContext &context, const QStringList &arguments);
 int runCompare(CliContext &context, const QStringList &arguments);
 int runCredentials(CliContext &context, const QStringList &arguments);
 int runCopy(CliContext &context, const QStringList &arguments);
+int runPlan(CliContext &context, const QStringList &arguments);
 
 } // namespace quayside::cli

@@ -5,7 +5,6 @@
 #include "compare/comparator.h"
 #include "compare/driftfilter.h"
 #include "compare/driftjson.h"
-#include "inventory/snapshotstore.h"
 #include "scanrunner.h"
 #include "texttable.h"
 
@@ -90,41 +89,15 @@ int runCompare(CliContext &context, const QStringList &arguments)
         }
     }
 
-    std::vector<Snapshot> snapshots;
-    if (parser.isSet(QStringLiteral("offline"))) {
-        SnapshotStore store;
-        for (const RegistryConfig &registry : profile->registries) {
-            QString error;
-            auto snapshot = store.load(*profile, registry, &error);
-            if (!snapshot) {
-                context.err() << "quayside-cli compare: no usable snapshot of " << registry.id
-                              << (error.isEmpty() ? QStringLiteral("; run quayside-cli scan first")
-                                                  : QStringLiteral(" (") + error + u')')
-                              << '\n';
-                return ExitRegistry;
-            }
-            snapshots.push_back(std::move(*snapshot));
-        }
-    } else {
-        ScanOptions options;
-        options.deep = parser.isSet(QStringLiteral("deep"));
-        snapshots = runScan(context, *profile, options).snapshots;
-    }
-
-    std::vector<const Snapshot *> pointers;
     bool unreadable = false;
-    for (const Snapshot &s : snapshots) {
+    const auto snapshots = snapshotsFor(context, *profile, QStringLiteral("compare"),
+                                        parser.isSet(QStringLiteral("offline")),
+                                        parser.isSet(QStringLiteral("deep")), &unreadable);
+    if (!snapshots)
+        return ExitRegistry;
+    std::vector<const Snapshot *> pointers;
+    for (const Snapshot &s : *snapshots)
         pointers.push_back(&s);
-        if (!s.error.isEmpty()) {
-            unreadable = true;
-            context.err() << "quayside-cli: " << s.error << '\n';
-        }
-        for (const auto &[name, r] : s.repositories)
-            if (!r.error.isEmpty()) {
-                unreadable = true;
-                context.err() << "quayside-cli: " << r.error << '\n';
-            }
-    }
     const DriftMatrix full = compare(*profile, pointers);
     if (parser.isSet(QStringLiteral("route")))
         filter.route = findRoute(full, parser.value(QStringLiteral("route")));

@@ -14,6 +14,8 @@ using quayside::cli::Command;
 const Command kCommands[] = {
     {"scan", "Read the registries of a profile into snapshots", quayside::cli::runScanCommand},
     {"compare", "Show where the registries differ (drift)", quayside::cli::runCompare},
+    {"plan", "Plan a route's migration or promotion, checked against the destination",
+     quayside::cli::runPlan},
     {"copy", "Copy one image (every platform) between registries, digests preserved",
      quayside::cli::runCopy},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},

@@ -63,4 +63,43 @@ ScanOutcome runScan(CliContext &context, const Profile &profile, const ScanOptio
     return outcome;
 }
 
+std::optional<std::vector<Snapshot>> snapshotsFor(CliContext &context, const Profile &profile,
+                                                  const QString &command, bool offline, bool deep,
+                                                  bool *unreadable)
+{
+    std::vector<Snapshot> snapshots;
+    if (offline) {
+        SnapshotStore store;
+        for (const RegistryConfig &registry : profile.registries) {
+            QString error;
+            auto snapshot = store.load(profile, registry, &error);
+            if (!snapshot) {
+                context.err() << "quayside-cli " << command << ": no usable snapshot of "
+                              << registry.id
+                              << (error.isEmpty() ? QStringLiteral("; run quayside-cli scan first")
+                                                  : QStringLiteral(" (") + error + u')')
+                              << '\n';
+                return std::nullopt;
+            }
+            snapshots.push_back(std::move(*snapshot));
+        }
+    } else {
+        ScanOptions options;
+        options.deep = deep;
+        snapshots = runScan(context, profile, options).snapshots;
+    }
+    for (const Snapshot &s : snapshots) {
+        if (!s.error.isEmpty()) {
+            *unreadable = true;
+            context.err() << "quayside-cli: " << s.error << '\n';
+        }
+        for (const auto &[name, r] : s.repositories)
+            if (!r.error.isEmpty()) {
+                *unreadable = true;
+                context.err() << "quayside-cli: " << r.error << '\n';
+            }
+    }
+    return snapshots;
+}
+
 } // namespace quayside::cli

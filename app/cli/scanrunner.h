@@ -4,6 +4,7 @@
 #include "inventory/scanner.h"
 #include "inventory/snapshot.h"
 
+#include <optional>
 #include <vector>
 
 namespace quayside::cli {
@@ -23,5 +24,12 @@ struct ScanOutcome {
 // Scans (fast, or deep), with a progress line on stderr when it is a terminal, saves the
 // snapshots, and returns them. Blocks in a local event loop: the CLI has nothing else to do.
 ScanOutcome runScan(CliContext &context, const Profile &profile, const ScanOptions &options);
+
+// What compare and plan work from: a scan (fast, or deep), or with offline the stored
+// snapshots (nullopt, after saying which registry has none). Every registry or repository that
+// could not be read is said on stderr and sets *unreadable.
+std::optional<std::vector<Snapshot>> snapshotsFor(CliContext &context, const Profile &profile,
+                                                  const QString &command, bool offline, bool deep,
+                                                  bool *unreadable);
 
 } // namespace quayside::cli

@@ -143,7 +143,12 @@ void CopyEngine::finish(Result<CopyReport> result)
     if (m_finished)
         return;
     m_finished = true;
-    if (result.ok()) {
+    if (result.ok() && result->dryRun) {
+        emitProgress(CopyProgress::Phase::Done);
+        log::jobs()->debug("dry run of {} to {}: {} blobs to copy ({} bytes), {} to mount",
+                           m_spec.source.displayName(), m_spec.destination.displayName(),
+                           result->blobsCopied, result->bytesCopied, result->blobsMounted);
+    } else if (result.ok()) {
         emitProgress(CopyProgress::Phase::Done);
         log::jobs()->info("copied {} to {} ({}; {} blobs copied, {} mounted, {} present, {} bytes)",
                           m_spec.source.displayName(), m_spec.destination.displayName(),
@@ -382,6 +387,15 @@ void CopyEngine::pumpBlobs()
     if (m_finished)
         return;
     if (m_blobQueue.empty() && m_blobsInFlight == 0) {
+        if (m_spec.dryRun) {
+            // What the copy would push: the missing children, and the top manifest by tag.
+            for (bool present : m_childPresent)
+                m_report.manifestsPushed += present ? 0 : 1;
+            m_report.manifestsPushed += m_report.tagMoved ? 1 : 0;
+            m_report.dryRun = true;
+            finish(m_report);
+            return;
+        }
         pushChildren();
         return;
     }
@@ -421,6 +435,17 @@ void CopyEngine::transferBlob(const Descriptor &blob, std::function<void(Result<
             }
             // On one host a blob moves without its bytes: a cross-repository mount.
             const QString srcRepo = m_spec.source.repository;
+            if (m_spec.dryRun) {
+                if (sameHost() && srcRepo != dstRepo) {
+                    ++m_report.blobsMounted;
+                    done(1);
+                } else {
+                    ++m_report.blobsCopied;
+                    m_report.bytesCopied += blob.size;
+                    done(2);
+                }
+                return;
+            }
             if (!sameHost() || srcRepo == dstRepo) {
                 downloadAndUpload(blob, done);
                 return;

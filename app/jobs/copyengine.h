@@ -25,6 +25,9 @@ struct CopySpec {
     bool allowOverwrite = false;
     // Before an overwrite, keep the digest being replaced under this tag.
     QString backupTag;
+    // Read and check everything, write nothing: the report says what a copy would move
+    // (mounts are assumed to succeed). Plans use it to estimate bytes.
+    bool dryRun = false;
     int parallelBlobs = 3;
     QString spoolDir; // blobs crossing hosts are staged here; default: the temp dir
 };
@@ -53,6 +56,7 @@ struct CopyReport {
     int blobsMounted = 0;
     int blobsCopied = 0;
     qint64 bytesCopied = 0;
+    bool dryRun = false;    // counts are what a copy would do
     bool tagMoved = false;  // false: the tag already pointed at the digest
     QString previousDigest; // what the destination tag held ("" = nothing)
     QString backupTag;      // where previousDigest is kept, if it was asked for
