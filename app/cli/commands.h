@@ -35,5 +35,7 @@ int runCompare(CliContext &context, const QStringList &arguments);
 int runCredentials(CliContext &context, const QStringList &arguments);
 int runCopy(CliContext &context, const QStringList &arguments);
 int runPlan(CliContext &context, const QStringList &arguments);
+int runApply(CliContext &context, const QStringList &arguments);
+int runQueue(CliContext &context, const QStringList &arguments);
 
 } // namespace quayside::cli

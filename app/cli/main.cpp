@@ -16,6 +16,8 @@ const Command kCommands[] = {
     {"compare", "Show where the registries differ (drift)", quayside::cli::runCompare},
     {"plan", "Plan a route's migration or promotion, checked against the destination",
      quayside::cli::runPlan},
+    {"apply", "Carry out a plan through the job queue", quayside::cli::runApply},
+    {"queue", "List, run, retry or cancel queued jobs", quayside::cli::runQueue},
     {"copy", "Copy one image (every platform) between registries, digests preserved",
      quayside::cli::runCopy},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},

@@ -1,5 +1,7 @@
 #include "profile.h"
 
+#include <QCryptographicHash>
+
 namespace quayside {
 
 QString RegistryConfig::hostPort() const
@@ -27,6 +29,16 @@ std::optional<QString> RegistryConfig::logicalFor(const QString &repository) con
     if (!repository.startsWith(prefix) || repository.size() == prefix.size())
         return std::nullopt;
     return repository.mid(prefix.size());
+}
+
+QString Profile::storageKey() const
+{
+    QString slug;
+    for (const QChar c : name.toLower())
+        slug += c.isLetterOrNumber() ? c : u'-';
+    const QByteArray key =
+        QCryptographicHash::hash(source.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
+    return slug.left(40) + u'-' + QString::fromLatin1(key);
 }
 
 const RegistryConfig *Profile::registry(const QString &id) const

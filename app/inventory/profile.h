@@ -83,6 +83,10 @@ struct Profile {
     GlobSet mutableGlobs;
     void compileGlobs();
 
+    // "fedora-production-3f2a9c01de": names this profile's files (snapshots, job journal). The
+    // source names the set: two profiles may share a name, never a file.
+    QString storageKey() const;
+
     const RegistryConfig *registry(const QString &id) const;
     const Route *route(const QString &from, const QString &to) const;
     bool includesRepository(const QString &logical) const;

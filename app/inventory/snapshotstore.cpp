@@ -14,14 +14,6 @@
 namespace quayside {
 namespace {
 
-QString slug(const QString &text)
-{
-    QString out;
-    for (const QChar c : text.toLower())
-        out += c.isLetterOrNumber() ? c : u'-';
-    return out.left(40);
-}
-
 QJsonArray strings(const QStringList &list)
 {
     return QJsonArray::fromStringList(list);
@@ -44,11 +36,7 @@ SnapshotStore::SnapshotStore(QString dir)
 
 QString SnapshotStore::fileFor(const Profile &profile, const QString &registryId) const
 {
-    // The profile's source names the set (two profiles may share a name, never a file).
-    const QByteArray key =
-        QCryptographicHash::hash(profile.source.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
-    return m_dir + u'/' + slug(profile.name) + u'-' + QString::fromLatin1(key) + u'/' + registryId +
-           QStringLiteral(".json");
+    return m_dir + u'/' + profile.storageKey() + u'/' + registryId + QStringLiteral(".json");
 }
 
 QByteArray SnapshotStore::toJson(const Snapshot &snapshot)

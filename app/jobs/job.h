@@ -1,0 +1,75 @@
+#pragma once
+
+#include "inventory/profile.h"
+#include "jobs/plan.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace quayside {
+
+enum class JobState {
+    Queued,
+    Running,
+    Done,
+    Failed,    // a registry failed; retrying may help
+    Refused,   // a safety rule said no (a tag moved since planned): plan again
+    Cancelled,
+};
+
+QString toString(JobState state);
+std::optional<JobState> jobStateFromString(const QString &text);
+inline bool isFinished(JobState s)
+{
+    return s == JobState::Done || s == JobState::Failed || s == JobState::Refused ||
+           s == JobState::Cancelled;
+}
+
+// What a job does, self-contained: a plan item of a route, with what the user allowed.
+struct JobSpec {
+    Route route;
+    QString repository; // logical
+    QString tag;
+    PlanAction action = PlanAction::Copy;
+    QString sourceDigest;      // pinned
+    QString destinationDigest; // expected at the destination ("" = absent)
+    bool allowOverwrite = false;
+    QString backupTag; // keep the replaced image under this tag first
+
+    QString label() const { return repository + u':' + tag; }
+};
+
+struct JobResult {
+    QString digest;
+    bool tagMoved = false;
+    int manifestsPushed = 0;
+    int blobsCopied = 0;
+    int blobsMounted = 0;
+    int blobsPresent = 0;
+    qint64 bytesCopied = 0;
+};
+
+struct Job {
+    QString id;
+    JobSpec spec;
+    JobState state = JobState::Queued;
+    int attempts = 0;
+    bool resumed = false; // it was running when Quayside stopped; queued again
+    QString error;
+    JobResult result;
+    QDateTime queuedAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+};
+
+// The copy a job runs: the plan item's pins, with what the user allowed.
+std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error);
+
+QJsonObject toJson(const JobSpec &spec);
+std::optional<JobSpec> jobSpecFromJson(const QJsonObject &o, QString *error);
+QJsonObject toJson(const Job &job); // for `queue --format json`
+
+} // namespace quayside
