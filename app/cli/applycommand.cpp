@@ -120,7 +120,8 @@ int runApply(CliContext &context, const QStringList &arguments)
             spec.backupTag = item.tag + backupSuffix;
         specs.push_back(spec);
     }
-    printPlanSummary(context, *plan);
+    // stdout carries the JSON report alone when one is asked for.
+    printPlanSummary(*format == QLatin1String("json") ? context.err() : context.out(), *plan);
     if (!held.empty()) {
         QStringList names;
         for (const PlanItem *item : held)
@@ -130,7 +131,7 @@ int runApply(CliContext &context, const QStringList &arguments)
                       << plan->route.to << " has): " << names.join(QStringLiteral(", ")) << '\n';
     }
     if (specs.empty()) {
-        context.out() << "Nothing to apply.\n";
+        context.err() << "quayside-cli apply: nothing to apply\n";
         return held.empty() ? ExitOk : ExitRefused;
     }
     if (!parser.isSet(QStringLiteral("yes")) &&

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QTextStream>
 
 namespace quayside {
 struct Plan;
@@ -12,7 +13,7 @@ namespace quayside::cli {
 class CliContext;
 
 // "registry → quay (migrate): 3 to copy, …" (plan and apply both print it).
-void printPlanSummary(CliContext &context, const Plan &plan);
+void printPlanSummary(QTextStream &out, const Plan &plan);
 
 // Exit codes are a public interface (docs/cli.md): pipelines gate on them.
 enum ExitCode : int {

@@ -46,19 +46,19 @@ QString estimateText(const PlanItem &item)
 
 } // namespace
 
-void printPlanSummary(CliContext &context, const Plan &plan)
+void printPlanSummary(QTextStream &out, const Plan &plan)
 {
     const qint64 bytes = plan.estimatedBytes();
-    context.out() << plan.route.from << " → " << plan.route.to << " (" << toString(plan.route.kind)
+    out << plan.route.from << " → " << plan.route.to << " (" << toString(plan.route.kind)
                   << "): " << plan.count(PlanAction::Copy) << " to copy, "
                   << plan.count(PlanAction::Overwrite) << " to overwrite, "
                   << plan.count(PlanAction::Fill) << " to fill, " << plan.count(PlanAction::Skip)
                   << " skipped";
     if (bytes >= 0)
-        context.out() << "; " << bytesText(bytes) << " to send";
-    context.out() << '\n';
+        out << "; " << bytesText(bytes) << " to send";
+    out << '\n';
     if (plan.count(PlanAction::Overwrite) > 0)
-        context.out() << "Overwrites replace a different image on " << plan.route.to
+        out << "Overwrites replace a different image on " << plan.route.to
                       << ": apply them only with --allow-overwrite.\n";
 }
 
@@ -179,7 +179,7 @@ int runPlan(CliContext &context, const QStringList &arguments)
         }
         if (!table.isEmpty())
             table.print(context.out());
-        printPlanSummary(context, plan);
+        printPlanSummary(context.out(), plan);
         if (parser.isSet(QStringLiteral("output")))
             context.out() << "Written to " << parser.value(QStringLiteral("output"))
                           << "; apply it with: quayside-cli apply "

@@ -2,8 +2,9 @@
 """Creates many small repositories in a distribution registry, fast, without Quayside's code:
 one config blob uploaded once, then per repository a cross-repository mount and a manifest PUT.
 For tests that need more repositories than skopeo could push in reasonable time (a catalog that
-spans pages). Usage: bulkrepos.py URL COUNT [--prefix bulk/repo-] [--tags N]
-Prints the digest of the manifest every repository holds.
+spans pages). Usage: bulkrepos.py URL COUNT [--prefix bulk/repo-] [--tags N] [--layer-bytes N]
+Prints the digest of the manifest every repository holds; with --layer-bytes each repository
+instead gets a layer of its own (so a manifest of its own) and nothing is printed.
 """
 import argparse
 import hashlib
@@ -33,6 +34,7 @@ def main():
     parser.add_argument("--prefix", default="bulk/repo-")
     parser.add_argument("--tags", type=int, default=1)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--layer-bytes", type=int, default=0)
     args = parser.parse_args()
 
     config = json.dumps({"architecture": "amd64", "os": "linux",
@@ -57,6 +59,26 @@ def main():
                               {"Content-Type": "application/octet-stream"})
     assert status == 201, (status, body)
 
+    def own_layer(c, name):
+        """A layer only this repository holds, and the manifest naming it."""
+        seed = hashlib.sha256(name.encode()).digest()
+        layer = (seed * (args.layer_bytes // len(seed) + 1))[:args.layer_bytes]
+        digest = "sha256:" + hashlib.sha256(layer).hexdigest()
+        s, h, _ = request(c, "POST", f"/v2/{name}/blobs/uploads/")
+        assert s == 202, s
+        loc = urlsplit(h["Location"])
+        s, _, b = request(c, "PUT", loc.path + "?" + (loc.query + "&" if loc.query else "") + "digest=" + digest,
+                          layer, {"Content-Type": "application/octet-stream"})
+        assert s == 201, (s, b)
+        return json.dumps({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                       "digest": config_digest, "size": len(config)},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                        "digest": digest, "size": len(layer)}],
+        }).encode()
+
     def push(indices):
         c = connect(args.url)
         for i in indices:
@@ -64,8 +86,9 @@ def main():
             if i != 0:
                 s, _, b = request(c, "POST", f"/v2/{name}/blobs/uploads/?mount={config_digest}&from={first}")
                 assert s == 201, (s, b)
+            body = own_layer(c, name) if args.layer_bytes > 0 else manifest
             for t in range(args.tags):
-                s, _, b = request(c, "PUT", f"/v2/{name}/manifests/t{t:04d}", manifest,
+                s, _, b = request(c, "PUT", f"/v2/{name}/manifests/t{t:04d}", body,
                                   {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
                 assert s == 201, (s, b)
 
@@ -75,7 +98,8 @@ def main():
         t.start()
     for t in threads:
         t.join()
-    print("sha256:" + hashlib.sha256(manifest).hexdigest())
+    if args.layer_bytes <= 0:
+        print("sha256:" + hashlib.sha256(manifest).hexdigest())
 
 
 if __name__ == "__main__":
