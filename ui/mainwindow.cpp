@@ -9,6 +9,10 @@
 #include "inventory/profileloader.h"
 #include "inventory/scanner.h"
 #include "inventory/snapshotstore.h"
+#include "joblistmodel.h"
+#include "jobs/jobservice.h"
+#include "plandialog.h"
+#include "queuepane.h"
 #include "registrylistmodel.h"
 #include "roles.h"
 #include "rowdetails.h"
@@ -67,6 +71,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_registryModel(new RegistryListModel(this))
     , m_ageTimer(new QTimer(this))
 {
+    m_jobs = new JobService(this);
+    m_jobModel = new JobListModel(this);
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Quayside"));
     m_proxy->setSourceMatrix(m_matrixModel);
@@ -74,6 +80,25 @@ MainWindow::MainWindow(QWidget *parent)
     createDocks();
     createActions();
     createStatusBar();
+
+    connect(m_jobs, &JobService::jobsReset, m_jobModel, &JobListModel::setJobs);
+    connect(m_jobs, &JobService::jobChanged, m_jobModel, &JobListModel::updateJob);
+    connect(m_jobs, &JobService::jobProgress, m_jobModel, &JobListModel::updateProgress);
+    connect(m_jobs, &JobService::unavailable, this, [this](const QString &message) {
+        m_queuePane->setUnavailable(message);
+        statusBar()->showMessage(tr("Job queue: %1").arg(message), 15000);
+    });
+    connect(m_jobs, &JobService::idle, this, [this](int done) {
+        // Copies landed: read the registries again so the matrix shows them (a fast scan
+        // only re-reads what can have changed).
+        if (done <= 0)
+            return;
+        statusBar()->showMessage(tr("%n job(s) done; rescanning", nullptr, done), 8000);
+        if (isScanning())
+            m_rescanAfterScan = true;
+        else
+            scan(false);
+    });
 
     m_ageTimer->setInterval(30000);
     connect(m_ageTimer, &QTimer::timeout, this, &MainWindow::updateSnapshotAge);
@@ -144,6 +169,16 @@ void MainWindow::createDocks()
     splitDockWidget(registries, details, Qt::Horizontal);
     resizeDocks({registries, details}, {900, 500}, Qt::Horizontal);
     resizeDocks({registries}, {190}, Qt::Vertical);
+
+    m_queuePane = new QueuePane(m_jobModel, m_jobs, this);
+    auto *jobs = new QDockWidget(tr("Jobs"), this);
+    jobs->setObjectName(QStringLiteral("jobsDock"));
+    jobs->setWidget(m_queuePane);
+    jobs->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, jobs);
+    tabifyDockWidget(registries, jobs);
+    registries->raise();
+    connect(m_jobModel, &QAbstractItemModel::rowsInserted, jobs, [jobs] { jobs->raise(); });
 }
 
 void MainWindow::createActions()
@@ -187,6 +222,13 @@ void MainWindow::createActions()
     });
     credentials->setObjectName(QStringLiteral("actionCredentials"));
 
+    auto *jobsMenu = menuBar()->addMenu(tr("&Jobs"));
+    m_planAction = jobsMenu->addAction(tr("&Plan…"), this, &MainWindow::planJobs);
+    m_planAction->setObjectName(QStringLiteral("actionPlan"));
+    m_planAction->setShortcut(Qt::CTRL | Qt::Key_M);
+    m_planAction->setToolTip(tr("Plan the chosen route — or the selected rows — checked against the "
+                                "destination, then queue the copies (Ctrl+M)"));
+
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
     for (auto *dock : findChildren<QDockWidget *>())
         viewMenu->addAction(dock->toggleViewAction());
@@ -216,6 +258,7 @@ void MainWindow::createActions()
     toolBar->addAction(m_scanAction);
     toolBar->addAction(m_deepScanAction);
     toolBar->addAction(m_cancelAction);
+    toolBar->addAction(m_planAction);
     toolBar->addSeparator();
 
     m_filterEdit = new QLineEdit(toolBar);
@@ -264,8 +307,14 @@ void MainWindow::createStatusBar()
     m_progress->hide();
     m_snapshotLabel = new QLabel(this);
     m_snapshotLabel->setObjectName(QStringLiteral("snapshotLabel"));
+    m_jobsLabel = new QLabel(this);
+    m_jobsLabel->setObjectName(QStringLiteral("jobsLabel"));
+    connect(m_queuePane, &QueuePane::summaryChanged, m_jobsLabel, [this](const QString &summary) {
+        m_jobsLabel->setText(summary.isEmpty() ? QString() : tr("Jobs: %1").arg(summary));
+    });
     statusBar()->addWidget(m_profileLabel);
     statusBar()->addWidget(m_summaryLabel, 1);
+    statusBar()->addPermanentWidget(m_jobsLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_snapshotLabel);
 }
@@ -324,6 +373,9 @@ void MainWindow::setProfile(const Profile &profile)
     }
     refreshProfileSelector();
     refreshRouteSelector();
+    m_planAction->setEnabled(!profile.routes.empty());
+    m_queuePane->setUnavailable(QString());
+    m_jobs->setProfile(profile);
     log::ui()->info("profile {} loaded from {}", profile.name, profile.source);
 }
 
@@ -454,6 +506,8 @@ void MainWindow::scan(bool deep)
         }
         scanner->deleteLater();
         Q_EMIT scanFinished(cancelled);
+        if (std::exchange(m_rescanAfterScan, false))
+            QTimer::singleShot(0, this, [this] { scan(false); });
     });
     scanner->start(ScanOptions{.deep = deep, .registries = {}, .inFlightPerRegistry = 32});
 }
@@ -470,6 +524,46 @@ bool MainWindow::selectRow(const QString &text)
         return true;
     }
     return false;
+}
+
+std::unique_ptr<PlanDialog> MainWindow::makePlanDialog()
+{
+    QDateTime oldest;
+    for (const Snapshot &s : m_snapshots)
+        if (!oldest.isValid() || s.takenAt < oldest)
+            oldest = s.takenAt;
+    QSet<QString> rows;
+    const auto &matrixRows = m_matrixModel->matrix().rows;
+    for (const QModelIndex &index : m_matrixView->selectionModel()->selectedRows()) {
+        const int source = m_proxy->mapToSource(index).row();
+        if (source >= 0 && static_cast<std::size_t>(source) < matrixRows.size())
+            rows.insert(matrixRows[static_cast<std::size_t>(source)].repository + u':' +
+                        matrixRows[static_cast<std::size_t>(source)].tag);
+    }
+    const int route = std::max(0, m_routeSelector->currentData().toInt());
+    return std::make_unique<PlanDialog>(m_profile, m_matrixModel->matrix(), oldest, route,
+                                        std::move(rows), this);
+}
+
+void MainWindow::planJobs()
+{
+    if (m_profile.routes.empty() || m_snapshots.empty()) {
+        QMessageBox::information(this, tr("Nothing to plan"),
+                                 m_snapshots.empty() ? tr("Scan the registries first (F5).")
+                                                     : tr("The profile has no routes."));
+        return;
+    }
+    const auto dialog = makePlanDialog();
+    if (dialog->exec() == QDialog::Accepted)
+        queueJobs(dialog->jobs());
+}
+
+void MainWindow::queueJobs(const std::vector<JobSpec> &specs)
+{
+    if (specs.empty())
+        return;
+    m_jobs->enqueue(specs);
+    statusBar()->showMessage(tr("%n job(s) queued", nullptr, static_cast<int>(specs.size())), 8000);
 }
 
 void MainWindow::showSelectedRow()

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <memory>
 #include <vector>
 
 class QAction;
@@ -23,6 +24,11 @@ namespace quayside {
 class DriftFilterProxyModel;
 class DriftMatrixModel;
 class EmptyState;
+class JobListModel;
+class JobService;
+class PlanDialog;
+class QueuePane;
+struct JobSpec;
 class RegistryListModel;
 class RowDetails;
 class Scanner;
@@ -48,6 +54,13 @@ public:
     // Selects (and shows the details of) the first visible row whose repository:tag contains text.
     bool selectRow(const QString &text);
 
+    // The plan of the chosen route (of the selected rows, if any), for review.
+    std::unique_ptr<PlanDialog> makePlanDialog();
+    // Plans, asks, and queues what the user accepted.
+    void planJobs();
+    void queueJobs(const std::vector<JobSpec> &specs);
+    JobListModel *jobModel() const { return m_jobModel; }
+
 Q_SIGNALS:
     void scanFinished(bool cancelled);
 
@@ -72,6 +85,12 @@ private:
     Profile m_profile;
     std::vector<Snapshot> m_snapshots;
     QPointer<Scanner> m_scanner;
+    JobService *m_jobs = nullptr;
+    JobListModel *m_jobModel = nullptr;
+    QueuePane *m_queuePane = nullptr;
+    QAction *m_planAction = nullptr;
+    QLabel *m_jobsLabel = nullptr;
+    bool m_rescanAfterScan = false;
 
     DriftMatrixModel *m_matrixModel = nullptr;
     DriftFilterProxyModel *m_proxy = nullptr;

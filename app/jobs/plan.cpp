@@ -157,8 +157,11 @@ Plan makePlan(const Profile &profile, const DriftMatrix &matrix, int routeIndex,
             break;
         case DriftStatus::Sparse:
             item.action = PlanAction::Fill;
-            item.reason = QStringLiteral("the destination lacks %1 child manifest(s)")
-                              .arg(destination ? destination->missingChildren.size() : 0);
+            {
+                const auto n = destination ? destination->missingChildren.size() : 0;
+                item.reason = n == 1 ? QStringLiteral("the destination lacks 1 child manifest")
+                                     : QStringLiteral("the destination lacks %1 child manifests").arg(n);
+            }
             break;
         case DriftStatus::InSync:
         case DriftStatus::Extra:

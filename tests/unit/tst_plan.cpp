@@ -102,7 +102,7 @@ void TestPlan::actions_data()
     QTest::newRow("arch missing → overwrite") << cell('a', kFour) << cell('b', kThree) << "overwrite"
                                               << "lacks linux/s390x";
     QTest::newRow("sparse → fill") << cell('a', kFour) << cell('a', kFour, {digest('c')}) << "fill"
-                                   << "lacks 1 child";
+                                   << "lacks 1 child manifest";
     QTest::newRow("in sync → skip") << cell('a', kFour) << cell('a', kFour) << "skip" << "in sync";
     QTest::newRow("extra → skip, never deleted") << none << cell('a') << "skip" << "never deleted";
     QTest::newRow("error → skip with the cause") << cell('a') << cell(0, {}, {}, QStringLiteral("quay: 503 upstream"))

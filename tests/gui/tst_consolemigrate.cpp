@@ -1,0 +1,161 @@
+// Migrating from the console, against a private seeded sandbox the test writes to: the plan
+// dialog shows the route's work checked against the destination, holds overwrites back until
+// ticked, queues jobs that run on the worker thread, and the matrix turns in-sync after the
+// automatic rescan. QUAYSIDE_SCREENSHOTS=DIR saves what a user sees, for docs/.
+#include "driftfilterproxymodel.h"
+#include "driftmatrixmodel.h"
+#include "joblistmodel.h"
+#include "mainwindow.h"
+#include "plandialog.h"
+#include "planmodel.h"
+#include "support/application.h"
+#include "testsandbox.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace quayside;
+
+class TestConsoleMigrate final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void planQueueRunRescan();
+    void queueSurvivesANewWindow();
+
+private:
+    void shoot(QWidget *widget, const QString &name);
+    QString status(MainWindow &window, const QString &repositoryTag, int route);
+
+    std::unique_ptr<test::TestSandbox> m_sandbox;
+    QTemporaryDir m_home;
+};
+
+void TestConsoleMigrate::initTestCase()
+{
+    QString error;
+    m_sandbox = test::TestSandbox::start({QStringLiteral("registry"), QStringLiteral("candidate"),
+                                          QStringLiteral("quay")},
+                                         true, &error);
+    QVERIFY2(m_sandbox, qPrintable(error));
+    qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_CACHE_HOME", m_home.filePath(QStringLiteral("cache")).toUtf8());
+    qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
+    for (const QString &line : m_sandbox->credentialEnvironment())
+        qputenv(line.section(u'=', 0, 0).toLatin1().constData(), line.section(u'=', 1).toUtf8());
+    identifyApplication();
+}
+
+void TestConsoleMigrate::shoot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("QUAYSIDE_SCREENSHOTS");
+    if (!dir.isEmpty())
+        QVERIFY(widget->grab().save(dir + u'/' + name, "PNG"));
+}
+
+// The status of one route column for one repository:tag, as the matrix shows it.
+QString TestConsoleMigrate::status(MainWindow &window, const QString &repositoryTag, int route)
+{
+    auto *view = window.findChild<QTableView *>(QStringLiteral("matrixView"));
+    auto *model = view->model();
+    const int firstRoute = model->columnCount() - static_cast<int>(window.profile().routes.size());
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QString key = model->index(row, DriftMatrixModel::RepositoryColumn).data().toString() + u':' +
+                            model->index(row, DriftMatrixModel::TagColumn).data().toString();
+        if (key == repositoryTag)
+            return model->index(row, firstRoute + route).data().toString();
+    }
+    return QStringLiteral("(no row)");
+}
+
+void TestConsoleMigrate::planQueueRunRescan()
+{
+    MainWindow window;
+    window.resize(1400, 860);
+    QAbstractItemModelTester jobsTester(window.jobModel());
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    QSignalSpy scanned(&window, &MainWindow::scanFinished);
+    window.scan(false);
+    QVERIFY(scanned.wait(60000));
+
+    int route = -1;
+    for (std::size_t i = 0; i < window.profile().routes.size(); ++i)
+        if (window.profile().routes[i].from == QLatin1String("registry") && window.profile().routes[i].to == QLatin1String("quay"))
+            route = static_cast<int>(i);
+    QVERIFY(route >= 0);
+    QCOMPARE(status(window, QStringLiteral("fedora-minimal:40-s390x"), route), QStringLiteral("missing"));
+    QVERIFY(status(window, QStringLiteral("fedora-minimal:41"), route).startsWith(QLatin1String("arch-missing")));
+    QCOMPARE(status(window, QStringLiteral("fedora-toolbox:40"), route), QStringLiteral("sparse"));
+
+    // The whole route (no selection), chosen in the dialog.
+    auto *routes = window.findChild<QComboBox *>(QStringLiteral("routeSelector"));
+    routes->setCurrentIndex(routes->findData(route));
+    auto dialog = window.makePlanDialog();
+    QAbstractItemModelTester planTester(dialog->findChild<QTableView *>(QStringLiteral("planView"))->model());
+    dialog->show();
+    QSignalSpy estimated(dialog.get(), &PlanDialog::estimated);
+    QVERIFY(dialog->estimatesDone() || estimated.wait(60000));
+    const Plan &plan = dialog->plan();
+    QCOMPARE(plan.route.from, QStringLiteral("registry"));
+    QVERIFY(plan.count(PlanAction::Copy) >= 2);
+    QVERIFY(plan.count(PlanAction::Overwrite) >= 4);
+    QCOMPARE(plan.count(PlanAction::Fill), 1);
+    for (const PlanItem &item : plan.items)
+        if (item.isWork())
+            QVERIFY2(item.estimate.bytes >= 0 && item.estimate.error.isEmpty(),
+                     qPrintable(item.repository + u':' + item.tag + u' ' + item.estimate.error));
+    auto *planView = dialog->findChild<QTableView *>(QStringLiteral("planView"));
+    QCOMPARE(planView->model()->rowCount(), plan.workCount());
+    auto *queueButton = dialog->findChild<QPushButton *>(QStringLiteral("queueJobs"));
+    auto *allow = dialog->findChild<QCheckBox *>(QStringLiteral("allowOverwrite"));
+    const int withoutOverwrites = plan.workCount() - plan.count(PlanAction::Overwrite);
+    QVERIFY2(queueButton->text().contains(QString::number(withoutOverwrites)), qPrintable(queueButton->text()));
+    QVERIFY(!allow->isChecked());
+    shoot(dialog.get(), QStringLiteral("plan.png"));
+
+    // Overwrites are held back: only copies and the fill are queued.
+    const std::vector<JobSpec> specs = dialog->jobs();
+    QCOMPARE(static_cast<int>(specs.size()), withoutOverwrites);
+    for (const JobSpec &spec : specs)
+        QVERIFY(spec.action != PlanAction::Overwrite);
+    allow->setChecked(true);
+    QVERIFY2(queueButton->text().contains(QString::number(plan.workCount())), qPrintable(queueButton->text()));
+    allow->setChecked(false);
+    QVERIFY(dialog->queueWithoutConfirmation());
+    dialog.reset();
+
+    // Jobs run on the worker thread; the queue shows them; the rescan turns the rows green.
+    window.queueJobs(specs);
+    QTRY_COMPARE_WITH_TIMEOUT(window.jobModel()->count(JobState::Done), withoutOverwrites, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(window, QStringLiteral("fedora-minimal:40-s390x"), route),
+                              QStringLiteral("in-sync"), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(window, QStringLiteral("fedora-toolbox:40"), route),
+                              QStringLiteral("in-sync"), 60000);
+    QVERIFY(status(window, QStringLiteral("fedora-minimal:41"), route).startsWith(QLatin1String("arch-missing")));
+    auto *jobsLabel = window.findChild<QLabel *>(QStringLiteral("jobsLabel"));
+    QVERIFY2(jobsLabel->text().contains(QStringLiteral("%1 done").arg(withoutOverwrites)), qPrintable(jobsLabel->text()));
+    shoot(&window, QStringLiteral("migrated.png"));
+}
+
+void TestConsoleMigrate::queueSurvivesANewWindow()
+{
+    // The journal outlives the window: a new one shows the same jobs, done.
+    MainWindow window;
+    QAbstractItemModelTester jobsTester(window.jobModel());
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    QTRY_VERIFY_WITH_TIMEOUT(window.jobModel()->rowCount() > 0, 10000);
+    QCOMPARE(window.jobModel()->count(JobState::Done), window.jobModel()->rowCount());
+}
+
+QTEST_MAIN(TestConsoleMigrate)
+#include "tst_consolemigrate.moc"
