@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inventory/profile.h"
+#include "jobs/bloblocations.h"
 #include "registry/registryclient.h"
 #include "support/credentials.h"
 
@@ -32,6 +33,8 @@ public:
     // The client of this registry (by id), created on first use.
     RegistryClient *client(const RegistryConfig &config);
     RegistryClient *find(const QString &registryId) const;
+    // Where the copies made with these clients have seen blobs (for mounts).
+    BlobLocations *blobLocations() { return &m_locations; }
 
     // Sets a credential now (tests; the console after the user edits one); not read again.
     void setCredential(const QString &registryId, std::optional<Credential> credential);
@@ -44,6 +47,7 @@ private:
     std::map<QString, std::unique_ptr<RegistryClient>> m_clients;
     std::map<QString, std::optional<Credential>> m_preset;
     QSet<QString> m_credentialsKnown;
+    BlobLocations m_locations;
 };
 
 } // namespace quayside

@@ -1,5 +1,6 @@
 #include "copyengine.h"
 
+#include "jobs/bloblocations.h"
 #include "registry/transport.h"
 #include "support/logging.h"
 
@@ -98,6 +99,8 @@ void CopyEngine::start(Done done)
             Qt::QueuedConnection);
         return;
     }
+    if (!m_spec.dryRun)
+        m_destination->intendToWrite(m_spec.destination.repository);
     QMetaObject::invokeMethod(this, &CopyEngine::readSource, Qt::QueuedConnection);
 }
 
@@ -423,20 +426,29 @@ void CopyEngine::transferBlob(const Descriptor &blob, std::function<void(Result<
     const Digest digest = *Digest::parse(blob.digest);
     const QString dstRepo = m_spec.destination.repository;
     m_destination->headBlob(dstRepo, digest, step<std::optional<qint64>>(
-        [this, blob, digest, dstRepo, done](Result<std::optional<qint64>> size) {
+        [this, blob, dstRepo, done](Result<std::optional<qint64>> size) {
             if (!size.ok()) {
                 done(size.error());
                 return;
             }
             if (size.value() && *size.value() == blob.size) {
                 ++m_report.blobsPresent;
+                remember(blob);
                 done(0);
                 return;
             }
-            // On one host a blob moves without its bytes: a cross-repository mount.
+            // On one host a blob moves without its bytes: a cross-repository mount, from the
+            // source repository, or from where an earlier copy of this run put it.
             const QString srcRepo = m_spec.source.repository;
+            const QString from = sameHost() && srcRepo != dstRepo
+                                     ? srcRepo
+                                     : (m_locations ? m_locations->find(Transport::hostKey(m_spec.destination.registry.url),
+                                                                        blob.digest, dstRepo)
+                                                    : QString());
             if (m_spec.dryRun) {
-                if (sameHost() && srcRepo != dstRepo) {
+                // As if done: the plan's later items would find it there.
+                remember(blob);
+                if (!from.isEmpty()) {
                     ++m_report.blobsMounted;
                     done(1);
                 } else {
@@ -446,21 +458,35 @@ void CopyEngine::transferBlob(const Descriptor &blob, std::function<void(Result<
                 }
                 return;
             }
-            if (!sameHost() || srcRepo == dstRepo) {
+            if (from.isEmpty())
                 downloadAndUpload(blob, done);
+            else
+                mountOrCopy(blob, from, done);
+        }));
+}
+
+void CopyEngine::mountOrCopy(const Descriptor &blob, const QString &from,
+                             std::function<void(Result<int>)> done)
+{
+    const Digest digest = *Digest::parse(blob.digest);
+    m_destination->mountBlob(m_spec.destination.repository, digest, from, step<MountResult>(
+        [this, blob, done](Result<MountResult> mount) {
+            if (mount.ok() && mount->mounted) {
+                ++m_report.blobsMounted;
+                remember(blob);
+                done(1);
                 return;
             }
-            m_destination->mountBlob(dstRepo, digest, srcRepo, step<MountResult>(
-                [this, blob, done](Result<MountResult> mount) {
-                    if (mount.ok() && mount->mounted) {
-                        ++m_report.blobsMounted;
-                        done(1);
-                        return;
-                    }
-                    // 202: no access to the source, or the registry will not mount. Upload.
-                    downloadAndUpload(blob, done);
-                }));
+            // 202: no access to that repository, or the registry will not mount. Upload.
+            downloadAndUpload(blob, done);
         }));
+}
+
+void CopyEngine::remember(const Descriptor &blob)
+{
+    if (m_locations)
+        m_locations->remember(Transport::hostKey(m_spec.destination.registry.url), blob.digest,
+                              m_spec.destination.repository);
 }
 
 void CopyEngine::downloadAndUpload(const Descriptor &blob, std::function<void(Result<int>)> done)
@@ -544,6 +570,7 @@ void CopyEngine::downloadAndUpload(const Descriptor &blob, std::function<void(Re
                             }
                             ++m_report.blobsCopied;
                             m_report.bytesCopied += blob.size;
+                            remember(blob);
                             done(2);
                         }));
                 }));

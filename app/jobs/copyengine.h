@@ -15,6 +15,8 @@
 
 namespace quayside {
 
+class BlobLocations;
+
 struct CopySpec {
     ResolvedImage source;      // by tag, by digest, or a tag pinned to the digest reviewed
     ResolvedImage destination; // must name a tag
@@ -81,6 +83,10 @@ public:
                QObject *parent = nullptr);
     ~CopyEngine() override;
 
+    // Shared by the copies of a run: where blobs are known to live, for mounts across hosts'
+    // repositories. Optional; must outlive the copy.
+    void setBlobLocations(BlobLocations *locations) { m_locations = locations; }
+
     // done runs once, on this thread, after start() returns.
     void start(Done done);
     // Stops at the next step; done answers "cancelled". Nothing half-done is published.
@@ -106,6 +112,8 @@ private:
     void planBlobs();
     void pumpBlobs();
     void transferBlob(const Descriptor &blob, std::function<void(Result<int>)> done);
+    void mountOrCopy(const Descriptor &blob, const QString &from, std::function<void(Result<int>)> done);
+    void remember(const Descriptor &blob);
     void downloadAndUpload(const Descriptor &blob, std::function<void(Result<int>)> done);
     void pushChildren();
     void pushNextChild();
@@ -122,6 +130,7 @@ private:
     CopySpec m_spec;
     RegistryClient *m_source;
     RegistryClient *m_destination;
+    BlobLocations *m_locations = nullptr;
     Done m_done;
     bool m_finished = false;
     bool m_cancelled = false;

@@ -110,6 +110,7 @@ void JobRunner::launch(const Job &job)
     spec->spoolDir = m_spoolDir;
     auto *engine = new CopyEngine(*spec, m_pool->client(spec->source.registry),
                                   m_pool->client(spec->destination.registry), this);
+    engine->setBlobLocations(m_pool->blobLocations());
     m_running.insert(job.id, engine);
     const QString id = job.id;
     connect(engine, &CopyEngine::progressChanged, this,

@@ -56,6 +56,7 @@ void PlanEstimator::pump()
         spec->allowOverwrite = true; // an estimate, not a permission
         auto *raw = new CopyEngine(*spec, m_pool->client(spec->source.registry),
                                    m_pool->client(spec->destination.registry), this);
+        raw->setBlobLocations(m_pool->blobLocations());
         ++m_running;
         raw->start([this, raw, index](Result<CopyReport> report) {
             PlanEstimate &e = m_plan->items[index].estimate;

@@ -105,9 +105,9 @@ Request RegistryClient::request(const QByteArray &method, const QUrl &url, Endpo
     r.url = url;
     r.endpoint = endpoint;
     r.auth = m_auth;
-    r.authScope = repository.isEmpty() ? QString()
-                  : write              ? pushScope(repository)
-                                       : pullScope(repository);
+    r.authScope = repository.isEmpty()                             ? QString()
+                  : write || m_writeRepositories.contains(repository) ? pushScope(repository)
+                                                                        : pullScope(repository);
     r.registry = m_config.id;
     r.repository = repository;
     r.reference = reference;

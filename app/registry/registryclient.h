@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QUrl>
 
@@ -82,6 +83,9 @@ public:
     const Authenticator *authenticator() const { return m_auth; }
     // Stops every request of this client; their callbacks never run.
     void cancelAll();
+    // This repository is about to be written: its reads ask for a pull,push token too, so one
+    // token serves the whole copy (quay's token endpoint is slow, and its budget small).
+    void intendToWrite(const QString &repository) { m_writeRepositories.insert(repository); }
 
     // GET /v2/: reachable, a registry, and the credentials (if any) accepted.
     void ping(Callback<Unit> done);
@@ -147,6 +151,7 @@ private:
     RegistryConfig m_config;
     Transport *m_transport;
     Authenticator *m_auth;
+    QSet<QString> m_writeRepositories;
 };
 
 } // namespace quayside

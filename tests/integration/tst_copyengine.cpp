@@ -3,6 +3,7 @@
 // away after it. skopeo reads back what was published, as an independent witness: digests
 // preserved, every child present, nothing published when the source is incomplete or corrupt.
 #include "await.h"
+#include "jobs/bloblocations.h"
 #include "jobs/copyengine.h"
 #include "jobs/imagereference.h"
 #include "inventory/profileloader.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void corruptBlobIsNeverPublished();
     void largeBlobsCrossThroughASpoolFile();
     void cancelLeavesTheTagAlone();
+    void blobsOneCopyPushedAreMountedByTheNext();
     void cliCopiesAndSaysWhy();
 
 private:
@@ -470,6 +472,33 @@ void TestCopyEngine::cancelLeavesTheTagAlone()
     QVERIFY2(result.error().kind == RegistryError::Kind::Cancelled, qPrintable(result.errorText()));
     QVERIFY(result.errorText().contains(QLatin1String("not moved")));
     QCOMPARE(digestOf(QStringLiteral("quay"), QStringLiteral("big/cancel"), QStringLiteral("1")), QString());
+}
+
+void TestCopyEngine::blobsOneCopyPushedAreMountedByTheNext()
+{
+    // Two images of the old registry sharing their config blob, copied into two new quay
+    // repositories: the second mounts what the first pushed instead of sending it again.
+    pushImage(QStringLiteral("registry"), QStringLiteral("shared/one"), QStringLiteral("1"), 64 * 1024);
+    pushImage(QStringLiteral("registry"), QStringLiteral("shared/two"), QStringLiteral("1"), 96 * 1024);
+    BlobLocations locations;
+    auto run = [&](const QString &from, const QString &to) {
+        CopySpec spec;
+        spec.source = resolve(from);
+        spec.destination = resolve(to);
+        CopyEngine engine(spec, &client(spec.source.registry.id), &client(spec.destination.registry.id));
+        engine.setBlobLocations(&locations);
+        return test::await<CopyReport>([&](auto done) { engine.start(done); });
+    };
+    const auto first = run(QStringLiteral("registry/shared/one:1"), QStringLiteral("quay/shared/one:1"));
+    QVERIFY2(first.ok(), qPrintable(first.errorText()));
+    QCOMPARE(first->blobsCopied, 2);
+    QCOMPARE(first->blobsMounted, 0);
+    const auto second = run(QStringLiteral("registry/shared/two:1"), QStringLiteral("quay/shared/two:1"));
+    QVERIFY2(second.ok(), qPrintable(second.errorText()));
+    QCOMPARE(second->blobsMounted, 1); // the config
+    QCOMPARE(second->blobsCopied, 1);  // its own layer
+    QCOMPARE(skopeoRaw(QStringLiteral("quay"), QStringLiteral("shared/two"), QStringLiteral("1")),
+             skopeoRaw(QStringLiteral("registry"), QStringLiteral("shared/two"), QStringLiteral("1")));
 }
 
 void TestCopyEngine::cliCopiesAndSaysWhy()
