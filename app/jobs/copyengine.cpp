@@ -70,7 +70,11 @@ CopyEngine::CopyEngine(CopySpec spec, RegistryClient *source, RegistryClient *de
         m_spec.spoolDir = QDir::tempPath();
 }
 
-CopyEngine::~CopyEngine() = default;
+CopyEngine::~CopyEngine()
+{
+    for (const QString &digest : QSet<QString>(m_claims))
+        releaseClaim(digest, QString());
+}
 
 template<typename T>
 Callback<T> CopyEngine::step(std::function<void(Result<T>)> next)
@@ -146,6 +150,9 @@ void CopyEngine::finish(Result<CopyReport> result)
     if (m_finished)
         return;
     m_finished = true;
+    // Copies waiting on a blob this one was sending must not wait for ever.
+    for (const QString &digest : QSet<QString>(m_claims))
+        releaseClaim(digest, QString());
     if (result.ok() && result->dryRun) {
         emitProgress(CopyProgress::Phase::Done);
         log::jobs()->debug("dry run of {} to {}: {} blobs to copy ({} bytes), {} to mount",
@@ -458,11 +465,37 @@ void CopyEngine::transferBlob(const Descriptor &blob, std::function<void(Result<
                 }
                 return;
             }
-            if (from.isEmpty())
-                downloadAndUpload(blob, done);
-            else
+            if (!from.isEmpty()) {
                 mountOrCopy(blob, from, done);
+                return;
+            }
+            const QString host = Transport::hostKey(m_spec.destination.registry.url);
+            if (!m_locations || m_locations->claim(host, blob.digest)) {
+                if (m_locations)
+                    m_claims.insert(blob.digest);
+                downloadAndUpload(blob, [this, blob, done](Result<int> how) {
+                    releaseClaim(blob.digest, how.ok() ? m_spec.destination.repository : QString());
+                    done(std::move(how));
+                });
+                return;
+            }
+            // Another copy of this run is sending it to this host: mount from where it lands.
+            m_locations->wait(host, blob.digest,
+                              [self = QPointer<CopyEngine>(this), blob, done](const QString &landed) {
+                                  if (!self || self->m_finished)
+                                      return;
+                                  if (landed.isEmpty())
+                                      self->downloadAndUpload(blob, done);
+                                  else
+                                      self->mountOrCopy(blob, landed, done);
+                              });
         }));
+}
+
+void CopyEngine::releaseClaim(const QString &digest, const QString &repository)
+{
+    if (m_locations && m_claims.remove(digest))
+        m_locations->release(Transport::hostKey(m_spec.destination.registry.url), digest, repository);
 }
 
 void CopyEngine::mountOrCopy(const Descriptor &blob, const QString &from,

@@ -114,6 +114,7 @@ private:
     void transferBlob(const Descriptor &blob, std::function<void(Result<int>)> done);
     void mountOrCopy(const Descriptor &blob, const QString &from, std::function<void(Result<int>)> done);
     void remember(const Descriptor &blob);
+    void releaseClaim(const QString &digest, const QString &repository);
     void downloadAndUpload(const Descriptor &blob, std::function<void(Result<int>)> done);
     void pushChildren();
     void pushNextChild();
@@ -131,6 +132,7 @@ private:
     RegistryClient *m_source;
     RegistryClient *m_destination;
     BlobLocations *m_locations = nullptr;
+    QSet<QString> m_claims; // blobs this copy is sending for the run (see BlobLocations)
     Done m_done;
     bool m_finished = false;
     bool m_cancelled = false;

@@ -24,6 +24,8 @@
 namespace quayside {
 namespace {
 
+constexpr qint64 kStreamBufferBytes = 1024 * 1024;
+
 constexpr int kMaxRedirects = 5;
 const QByteArray kUserAgent = QByteArrayLiteral("quayside/" QUAYSIDE_VERSION);
 
@@ -317,6 +319,10 @@ void Transport::start(Host &h, const std::shared_ptr<Pending> &pending)
     ++h.stats.requests;
     ++h.stats.perClass[static_cast<int>(r.endpoint)];
     h.stats.bytesOut += bodyBytes;
+    // A blob streams through its consumer: bound what Qt buffers ahead of it, or a fast
+    // registry fills memory with a whole layer before the consumer has hashed a byte.
+    if (r.onChunk)
+        reply->setReadBufferSize(kStreamBufferBytes);
     m_running.insert(reply, pending);
     if (pending->hasContext && pending->context)
         connect(pending->context, &QObject::destroyed, reply, &QNetworkReply::abort);

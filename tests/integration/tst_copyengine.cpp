@@ -43,6 +43,7 @@ private Q_SLOTS:
     void largeBlobsCrossThroughASpoolFile();
     void cancelLeavesTheTagAlone();
     void blobsOneCopyPushedAreMountedByTheNext();
+    void parallelCopiesSendASharedBlobOnce();
     void cliCopiesAndSaysWhy();
 
 private:
@@ -499,6 +500,37 @@ void TestCopyEngine::blobsOneCopyPushedAreMountedByTheNext()
     QCOMPARE(second->blobsCopied, 1);  // its own layer
     QCOMPARE(skopeoRaw(QStringLiteral("quay"), QStringLiteral("shared/two"), QStringLiteral("1")),
              skopeoRaw(QStringLiteral("registry"), QStringLiteral("shared/two"), QStringLiteral("1")));
+}
+
+void TestCopyEngine::parallelCopiesSendASharedBlobOnce()
+{
+    // Started together, two copies needing the same config blob: one sends it, the other waits
+    // for it and mounts it.
+    pushImage(QStringLiteral("registry"), QStringLiteral("together/one"), QStringLiteral("1"), 2 * 1024 * 1024);
+    pushImage(QStringLiteral("registry"), QStringLiteral("together/two"), QStringLiteral("1"), 2 * 1024 * 1024 + 1);
+    BlobLocations locations;
+    auto specFor = [&](const QString &name) {
+        CopySpec spec;
+        spec.source = resolve(QStringLiteral("registry/") + name + QStringLiteral(":1"));
+        spec.destination = resolve(QStringLiteral("quay/") + name + QStringLiteral(":1"));
+        spec.spoolDir = m_spool.path();
+        return spec;
+    };
+    CopyEngine one(specFor(QStringLiteral("together/one")), &client(QStringLiteral("registry")), &client(QStringLiteral("quay")));
+    CopyEngine two(specFor(QStringLiteral("together/two")), &client(QStringLiteral("registry")), &client(QStringLiteral("quay")));
+    one.setBlobLocations(&locations);
+    two.setBlobLocations(&locations);
+    std::optional<Result<CopyReport>> a, b;
+    one.start([&a](Result<CopyReport> r) { a = std::move(r); });
+    two.start([&b](Result<CopyReport> r) { b = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(a && b, 60000);
+    QVERIFY2(a->ok(), qPrintable(a->errorText()));
+    QVERIFY2(b->ok(), qPrintable(b->errorText()));
+    QCOMPARE(a->value().blobsCopied + b->value().blobsCopied, 3); // two own layers, one config
+    QCOMPARE(a->value().blobsMounted + b->value().blobsMounted, 1);
+    for (const QString &name : {QStringLiteral("together/one"), QStringLiteral("together/two")})
+        QCOMPARE(skopeoRaw(QStringLiteral("quay"), name, QStringLiteral("1")),
+                 skopeoRaw(QStringLiteral("registry"), name, QStringLiteral("1")));
 }
 
 void TestCopyEngine::cliCopiesAndSaysWhy()

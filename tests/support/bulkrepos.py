@@ -35,6 +35,8 @@ def main():
     parser.add_argument("--tags", type=int, default=1)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--layer-bytes", type=int, default=0)
+    parser.add_argument("--shared-layer-bytes", type=int, default=0,
+                        help="with --layer-bytes: a base layer every image shares (mounted, pushed once)")
     args = parser.parse_args()
 
     config = json.dumps({"architecture": "amd64", "os": "linux",
@@ -49,34 +51,43 @@ def main():
     }).encode()
     first = f"{args.prefix}{0:05d}"
 
-    conn = connect(args.url)
-    status, headers, _ = request(conn, "POST", f"/v2/{first}/blobs/uploads/")
-    assert status == 202, status
-    location = headers["Location"]
-    path = urlsplit(location)
-    target = path.path + "?" + (path.query + "&" if path.query else "") + "digest=" + config_digest
-    status, _, body = request(conn, "PUT", target, config,
-                              {"Content-Type": "application/octet-stream"})
-    assert status == 201, (status, body)
-
-    def own_layer(c, name):
-        """A layer only this repository holds, and the manifest naming it."""
-        seed = hashlib.sha256(name.encode()).digest()
-        layer = (seed * (args.layer_bytes // len(seed) + 1))[:args.layer_bytes]
-        digest = "sha256:" + hashlib.sha256(layer).hexdigest()
+    def upload(c, name, data):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
         s, h, _ = request(c, "POST", f"/v2/{name}/blobs/uploads/")
         assert s == 202, s
         loc = urlsplit(h["Location"])
         s, _, b = request(c, "PUT", loc.path + "?" + (loc.query + "&" if loc.query else "") + "digest=" + digest,
-                          layer, {"Content-Type": "application/octet-stream"})
+                          data, {"Content-Type": "application/octet-stream"})
         assert s == 201, (s, b)
+        return digest
+
+    conn = connect(args.url)
+    upload(conn, first, config)
+    base = None
+    if args.layer_bytes > 0 and args.shared_layer_bytes > 0:
+        seed = hashlib.sha256(b"shared base layer").digest()
+        data = (seed * (args.shared_layer_bytes // len(seed) + 1))[:args.shared_layer_bytes]
+        base = {"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                "digest": upload(conn, first, data), "size": len(data)}
+
+    def own_layer(c, name):
+        """A layer only this repository holds (over the shared base, if any), and the manifest."""
+        seed = hashlib.sha256(name.encode()).digest()
+        layer = (seed * (args.layer_bytes // len(seed) + 1))[:args.layer_bytes]
+        layers = []
+        if base:
+            if name != first:
+                s, _, b = request(c, "POST", f"/v2/{name}/blobs/uploads/?mount={base['digest']}&from={first}")
+                assert s == 201, (s, b)
+            layers.append(base)
+        layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                       "digest": upload(c, name, layer), "size": len(layer)})
         return json.dumps({
             "schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                        "digest": config_digest, "size": len(config)},
-            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                        "digest": digest, "size": len(layer)}],
+            "layers": layers,
         }).encode()
 
     def push(indices):
