@@ -38,5 +38,6 @@ int runCopy(CliContext &context, const QStringList &arguments);
 int runPlan(CliContext &context, const QStringList &arguments);
 int runApply(CliContext &context, const QStringList &arguments);
 int runQueue(CliContext &context, const QStringList &arguments);
+int runRoadmap(CliContext &context, const QStringList &arguments);
 
 } // namespace quayside::cli

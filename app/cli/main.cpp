@@ -20,6 +20,7 @@ const Command kCommands[] = {
     {"queue", "List, run, retry or cancel queued jobs", quayside::cli::runQueue},
     {"copy", "Copy one image (every platform) between registries, digests preserved",
      quayside::cli::runCopy},
+    {"roadmap", "Check, sign off and report the migration roadmap's steps", quayside::cli::runRoadmap},
     {"profile", "List, show or check profiles", quayside::cli::runProfile},
     {"credentials", "Store or forget registry secrets in the keychain", quayside::cli::runCredentials},
 };

@@ -156,6 +156,19 @@ bool SnapshotStore::save(const Profile &profile, const Snapshot &snapshot, QStri
 {
     const QString path = fileFor(profile, snapshot.registryId);
     QDir().mkpath(QFileInfo(path).absolutePath());
+    // A registry that could not be read at all must not wipe out what was last known of it:
+    // keep the last readable snapshot aside (the roadmap proves a retired host's content with it).
+    if (!snapshot.error.isEmpty()) {
+        QFile previous(path);
+        if (previous.open(QIODevice::ReadOnly)) {
+            const auto old = fromJson(previous.readAll(), nullptr);
+            previous.close();
+            if (old && old->error.isEmpty()) {
+                QFile::remove(readableFileFor(profile, snapshot.registryId));
+                QFile::copy(path, readableFileFor(profile, snapshot.registryId));
+            }
+        }
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(toJson(snapshot)) < 0 || !file.commit()) {
         if (error)
@@ -179,6 +192,24 @@ std::optional<Snapshot> SnapshotStore::load(const Profile &profile, const Regist
         return std::nullopt;
     }
     return snapshot;
+}
+
+QString SnapshotStore::readableFileFor(const Profile &profile, const QString &registryId) const
+{
+    return m_dir + u'/' + profile.storageKey() + u'/' + registryId + QStringLiteral(".readable.json");
+}
+
+std::optional<Snapshot> SnapshotStore::loadReadable(const Profile &profile, const RegistryConfig &registry,
+                                                    QString *error) const
+{
+    auto latest = load(profile, registry, error);
+    if (!latest || latest->error.isEmpty())
+        return latest;
+    QFile file(readableFileFor(profile, registry.id));
+    if (!file.open(QIODevice::ReadOnly))
+        return latest; // never read: the failed one is all there is
+    auto readable = fromJson(file.readAll(), nullptr);
+    return readable && readable->registryUrl == registry.location() ? readable : latest;
 }
 
 std::vector<Snapshot> SnapshotStore::loadAll(const Profile &profile) const

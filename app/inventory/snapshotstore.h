@@ -25,8 +25,12 @@ public:
     std::optional<Snapshot> load(const Profile &profile, const RegistryConfig &registry,
                                  QString *error = nullptr) const;
     std::vector<Snapshot> loadAll(const Profile &profile) const;
+    // The last snapshot in which the registry could be read at all (the latest one otherwise).
+    std::optional<Snapshot> loadReadable(const Profile &profile, const RegistryConfig &registry,
+                                         QString *error = nullptr) const;
 
     QString fileFor(const Profile &profile, const QString &registryId) const;
+    QString readableFileFor(const Profile &profile, const QString &registryId) const;
 
     static QByteArray toJson(const Snapshot &snapshot);
     static std::optional<Snapshot> fromJson(const QByteArray &json, QString *error);

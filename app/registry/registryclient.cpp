@@ -421,6 +421,45 @@ void RegistryClient::quayRepositories(const QString &ns, Callback<std::vector<Qu
                          std::move(done));
 }
 
+void RegistryClient::probeManifest(const QString &repository, const QString &reference,
+                                   Callback<ManifestProbe> done)
+{
+    const QUrl url = v2Url(repository + QStringLiteral("/manifests/") + reference);
+    Request r = request("HEAD", url, EndpointClass::Manifests, repository, reference);
+    r.headers.push_back({"Accept", QByteArray(mediatype::AcceptManifests.data())});
+    r.followRedirects = false;
+    r.acceptStatuses = {301, 302, 303, 307, 308, 404};
+    send(r, [url, done = std::move(done)](Result<Response> result) {
+        if (!result.ok()) {
+            done(result.error());
+            return;
+        }
+        ManifestProbe probe;
+        probe.status = result->status;
+        if (const QByteArray location = result->header("location"); !location.isEmpty())
+            probe.location = url.resolved(QUrl::fromEncoded(location));
+        probe.digest = QString::fromLatin1(result->header("docker-content-digest")).trimmed();
+        done(probe);
+    });
+}
+
+void RegistryClient::quayOrganizationExists(const QString &ns, Callback<bool> done)
+{
+    QUrl url = m_config.url;
+    url.setPath(QStringLiteral("/api/v1/organization/") + ns);
+    Request r = request("GET", url, EndpointClass::Api, ns, {});
+    r.auth = nullptr; // the REST API is not the token-flow registry API
+    r.headers = apiHeaders();
+    r.maxResponseBytes = kSmallBody;
+    r.acceptStatuses = {404};
+    send(r, [done = std::move(done)](Result<Response> result) {
+        if (!result.ok())
+            done(result.error());
+        else
+            done(result->status == 200);
+    });
+}
+
 void RegistryClient::quayRepositoriesPage(const QString &ns, const QString &nextPage,
                                           std::shared_ptr<std::vector<QuayRepository>> out,
                                           Callback<std::vector<QuayRepository>> done)

@@ -56,6 +56,14 @@ struct QuayTag {
     QDateTime lastModified;
 };
 
+// What a host answers for a manifest, redirects not followed: the roadmap's evidence that an
+// old registry now sends its clients to quay.io.
+struct ManifestProbe {
+    int status = 0;
+    QUrl location; // resolved, for a 3xx
+    QString digest; // Docker-Content-Digest, if the host served the manifest itself
+};
+
 struct MountResult {
     bool mounted = false;
     QUrl uploadLocation; // when not mounted: an upload session to continue with
@@ -106,7 +114,13 @@ public:
     void getBlob(const QString &repository, const Digest &digest, qint64 expectedSize,
                  QIODevice *sink, Callback<qint64> done);
 
+    // HEAD of a manifest without following a redirect; 3xx and 404 are answers, not errors.
+    void probeManifest(const QString &repository, const QString &reference,
+                       Callback<ManifestProbe> done);
+
     // quay REST API (kind "quay").
+    // Whether the organization (namespace) exists: GET /api/v1/organization/<ns>.
+    void quayOrganizationExists(const QString &ns, Callback<bool> done);
     void quayRepositories(const QString &ns, Callback<std::vector<QuayRepository>> done);
     void quayTags(const QString &repository, Callback<std::vector<QuayTag>> done);
 

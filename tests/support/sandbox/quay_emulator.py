@@ -456,6 +456,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.tags_list(m.group(1), query)
             if path == "/api/v1/repository":
                 return self.repo_list(query)
+            m = re.match(r"^/api/v1/organization/([^/]+)$", path)
+            if m:
+                return self.organization(urllib.parse.unquote(m.group(1)))
             m = re.match(r"^/api/v1/repository/(.+)/tag/$", path)
             if m:
                 return self.tag_list(urllib.parse.unquote(m.group(1)), query)
@@ -600,6 +603,20 @@ class Handler(BaseHTTPRequestHandler):
                   headers={"WWW-Authenticate": 'Bearer error="invalid_token", '
                                                'error_description="The access token is invalid"'})
         return None, True
+
+    def organization(self, name):
+        """GET /api/v1/organization/<name> (endpoints/api/organization.py Organization.get): the
+        organization's public view, members see is_member/is_admin true; 404 when none exists."""
+        emu = self.emu
+        user, sent = self.api_identity()
+        if sent:
+            return
+        if name not in emu.namespaces:
+            return self.send(404, quay_api_error(emu.public_url, "not_found", 404, "Not Found"))
+        member = user is not None
+        self.send(200, {"name": name, "email": None,
+                        "avatar": {"name": name, "hash": "0" * 64, "color": "#969696", "kind": "org"},
+                        "is_admin": bool(member and user.get("admin")), "is_member": member})
 
     def repo_list(self, query):
         emu = self.emu
