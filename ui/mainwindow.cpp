@@ -14,6 +14,7 @@
 #include "plandialog.h"
 #include "queuepane.h"
 #include "registrylistmodel.h"
+#include "roadmappane.h"
 #include "roles.h"
 #include "rowdetails.h"
 #include "statusdelegate.h"
@@ -177,6 +178,14 @@ void MainWindow::createDocks()
     jobs->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::BottomDockWidgetArea, jobs);
     tabifyDockWidget(registries, jobs);
+
+    m_roadmapPane = new RoadmapPane(this);
+    auto *roadmap = new QDockWidget(tr("Roadmap"), this);
+    roadmap->setObjectName(QStringLiteral("roadmapDock"));
+    roadmap->setWidget(m_roadmapPane);
+    roadmap->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, roadmap);
+    tabifyDockWidget(jobs, roadmap);
     registries->raise();
     connect(m_jobModel, &QAbstractItemModel::rowsInserted, jobs, [jobs] { jobs->raise(); });
 }
@@ -376,11 +385,14 @@ void MainWindow::setProfile(const Profile &profile)
     m_planAction->setEnabled(!profile.routes.empty());
     m_queuePane->setUnavailable(QString());
     m_jobs->setProfile(profile);
+    m_roadmapPane->setProfile(profile, m_snapshots);
     log::ui()->info("profile {} loaded from {}", profile.name, profile.source);
 }
 
 void MainWindow::recompute()
 {
+    if (m_roadmapPane)
+        m_roadmapPane->setSnapshots(m_snapshots);
     std::vector<const Snapshot *> pointers;
     for (const Snapshot &s : m_snapshots)
         pointers.push_back(&s);

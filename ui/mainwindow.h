@@ -28,6 +28,7 @@ class JobListModel;
 class JobService;
 class PlanDialog;
 class QueuePane;
+class RoadmapPane;
 struct JobSpec;
 class RegistryListModel;
 class RowDetails;
@@ -60,6 +61,7 @@ public:
     void planJobs();
     void queueJobs(const std::vector<JobSpec> &specs);
     JobListModel *jobModel() const { return m_jobModel; }
+    RoadmapPane *roadmapPane() const { return m_roadmapPane; }
 
 Q_SIGNALS:
     void scanFinished(bool cancelled);
@@ -88,6 +90,7 @@ private:
     JobService *m_jobs = nullptr;
     JobListModel *m_jobModel = nullptr;
     QueuePane *m_queuePane = nullptr;
+    RoadmapPane *m_roadmapPane = nullptr;
     QAction *m_planAction = nullptr;
     QLabel *m_jobsLabel = nullptr;
     bool m_rescanAfterScan = false;

@@ -8,7 +8,6 @@
 #include "roadmap/report.h"
 #include "roadmap/roadmapchecker.h"
 #include "scanrunner.h"
-#include "support/paths.h"
 #include "texttable.h"
 
 #include <QEventLoop>
@@ -20,12 +19,6 @@
 
 namespace quayside::cli {
 namespace {
-
-QString defaultLedger(const Profile &profile)
-{
-    return paths::dataDir() + QStringLiteral("/roadmap/") + profile.storageKey() +
-           QStringLiteral(".ledger.jsonl");
-}
 
 // Fresh evidence by default: a fast scan first (it saves its snapshots), then the last readable
 // snapshot of each registry (a retired host's content is proven by what was last read of it).
@@ -130,7 +123,7 @@ int runRoadmap(CliContext &context, const QStringList &arguments)
     if (!profile)
         return ExitUsage;
     Ledger ledger(parser.isSet(QStringLiteral("ledger")) ? parser.value(QStringLiteral("ledger"))
-                                                         : defaultLedger(*profile));
+                                                         : Ledger::defaultPathFor(*profile));
     QString error;
     if (!ledger.load(&error)) {
         context.err() << "quayside-cli roadmap: " << error << '\n';

@@ -1,5 +1,7 @@
 #include "ledger.h"
 
+#include "support/paths.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -31,6 +33,12 @@ QString LedgerEntry::computeHash() const
     // QJsonObject keeps keys sorted and the compact form has no whitespace: canonical.
     const QByteArray canonical = QJsonDocument(toJson(false)).toJson(QJsonDocument::Compact);
     return QString::fromLatin1(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex());
+}
+
+QString Ledger::defaultPathFor(const Profile &profile)
+{
+    return paths::dataDir() + QStringLiteral("/roadmap/") + profile.storageKey() +
+           QStringLiteral(".ledger.jsonl");
 }
 
 Ledger::Ledger(QString path)

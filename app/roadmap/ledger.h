@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inventory/profile.h"
 #include "roadmap/roadmap.h"
 
 #include <QDateTime>
@@ -49,6 +50,8 @@ public:
     static constexpr auto kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     explicit Ledger(QString path);
+    // <data>/roadmap/<profile>.ledger.jsonl: where the CLI and the console keep a profile's.
+    static QString defaultPathFor(const Profile &profile);
 
     QString path() const { return m_path; }
     // Reads every line; a missing file is an empty ledger. Unreadable lines are verification

@@ -187,7 +187,7 @@ void RoadmapChecker::routesInSync(const std::shared_ptr<Run> &run, bool lastRead
         const Route &route = matrix.routes[r];
         if (route.kind != RouteKind::Migrate)
             continue;
-        const QString name = QStringLiteral("%1 → %2: in sync%3")
+        const QString name = QStringLiteral("%2 holds all of %1%3")
                                  .arg(route.from, route.to,
                                       lastReadable ? QStringLiteral(" (last readable snapshot)") : QString());
         const Snapshot *from = snapshot(route.from);
