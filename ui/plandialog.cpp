@@ -22,14 +22,6 @@
 #include <QVBoxLayout>
 
 namespace quayside {
-namespace {
-
-QString backupSuffix()
-{
-    return QStringLiteral("-backup-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd"));
-}
-
-} // namespace
 
 PlanDialog::PlanDialog(const Profile &profile, const DriftMatrix &matrix, const QDateTime &snapshotAt,
                        int routeIndex, QSet<QString> rows, QWidget *parent)
@@ -214,7 +206,7 @@ void PlanDialog::updateSummary()
                          : tr("Replace the %1 tags that name another image on %2").arg(overwrites))
             .arg(destination));
     m_allowOverwrite->setEnabled(overwrites > 0);
-    m_backup->setText(tr("Keep each replaced image under <tag>%1 first").arg(backupSuffix()));
+    m_backup->setText(tr("Keep each replaced image under <tag>%1 first").arg(backupSuffixForToday()));
     m_backup->setEnabled(overwrites > 0 && m_allowOverwrite->isChecked());
     const int count = queuedCount();
     m_queueButton->setText(count == 1 ? tr("Queue 1 Job")
@@ -229,17 +221,7 @@ std::vector<JobSpec> PlanDialog::jobs() const
     for (const PlanItem &item : m_plan.items) {
         if (!item.isWork() || (item.action == PlanAction::Overwrite && !m_allowOverwrite->isChecked()))
             continue;
-        JobSpec spec;
-        spec.route = m_plan.route;
-        spec.repository = item.repository;
-        spec.tag = item.tag;
-        spec.action = item.action;
-        spec.sourceDigest = item.sourceDigest;
-        spec.destinationDigest = item.destinationDigest;
-        spec.allowOverwrite = item.action == PlanAction::Overwrite;
-        if (spec.allowOverwrite && m_backup->isChecked())
-            spec.backupTag = item.tag + backupSuffix();
-        specs.push_back(std::move(spec));
+        specs.push_back(jobSpecFor(m_plan.route, item, m_backup->isChecked() ? backupSuffixForToday() : QString()));
     }
     return specs;
 }
@@ -263,7 +245,7 @@ void PlanDialog::queue()
                             .arg(to ? to->displayTitle() : m_plan.route.to, m_plan.route.from),
                         QMessageBox::Cancel, this);
         box.setInformativeText(m_backup->isChecked()
-                                   ? tr("The images they name now are kept under <tag>%1.").arg(backupSuffix())
+                                   ? tr("The images they name now are kept under <tag>%1.").arg(backupSuffixForToday())
                                    : tr("The images they name now stay in the registry by digest but no "
                                         "tag will name them."));
         auto *replace = box.addButton(tr("Replace"), QMessageBox::DestructiveRole);

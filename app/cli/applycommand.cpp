@@ -95,10 +95,7 @@ int runApply(CliContext &context, const QStringList &arguments)
     }
 
     const bool allowOverwrite = parser.isSet(QStringLiteral("allow-overwrite"));
-    const QString backupSuffix = parser.isSet(QStringLiteral("backup"))
-                                     ? QStringLiteral("-backup-") +
-                                           QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd"))
-                                     : QString();
+    const QString backupSuffix = parser.isSet(QStringLiteral("backup")) ? backupSuffixForToday() : QString();
     std::vector<JobSpec> specs;
     std::vector<const PlanItem *> held; // overwrites not allowed: reported, not queued
     for (const PlanItem &item : plan->items) {
@@ -108,17 +105,7 @@ int runApply(CliContext &context, const QStringList &arguments)
             held.push_back(&item);
             continue;
         }
-        JobSpec spec;
-        spec.route = plan->route;
-        spec.repository = item.repository;
-        spec.tag = item.tag;
-        spec.action = item.action;
-        spec.sourceDigest = item.sourceDigest;
-        spec.destinationDigest = item.destinationDigest;
-        spec.allowOverwrite = item.action == PlanAction::Overwrite;
-        if (spec.allowOverwrite && !backupSuffix.isEmpty())
-            spec.backupTag = item.tag + backupSuffix;
-        specs.push_back(spec);
+        specs.push_back(jobSpecFor(plan->route, item, backupSuffix));
     }
     // stdout carries the JSON report alone when one is asked for.
     printPlanSummary(*format == QLatin1String("json") ? context.err() : context.out(), *plan);

@@ -85,6 +85,21 @@ std::optional<Profile> CliContext::loadProfile(const QCommandLineParser &parser)
     return load.profile;
 }
 
+const Route *CliContext::route(const Profile &profile, const QString &wanted, const QString &command)
+{
+    const QStringList ids = wanted.split(u':');
+    if (const Route *r = ids.size() == 2 ? profile.route(ids.at(0), ids.at(1)) : nullptr)
+        return r;
+    QStringList known;
+    for (const Route &r : profile.routes)
+        known << r.label();
+    m_err << "quayside-cli " << command << ": "
+          << (wanted.isEmpty() ? QStringLiteral("--route FROM:TO is required")
+                               : QStringLiteral("no route \"%1\" in %2").arg(wanted, profile.name))
+          << " (routes: " << known.join(QStringLiteral(", ")) << ")\n";
+    return nullptr;
+}
+
 std::optional<QString> CliContext::format(const QCommandLineParser &parser)
 {
     const QString value = parser.value(QStringLiteral("format"));

@@ -34,6 +34,9 @@ public:
     // error asking for one). Prints every problem and returns nullopt on failure.
     std::optional<Profile> loadProfile(const QCommandLineParser &parser);
 
+    // The route FROM:TO of the profile; otherwise says so, with the routes there are.
+    const Route *route(const Profile &profile, const QString &wanted, const QString &command);
+
     // "table" or "json"; anything else is a usage error reported here.
     std::optional<QString> format(const QCommandLineParser &parser);
 

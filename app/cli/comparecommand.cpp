@@ -75,19 +75,9 @@ int runCompare(CliContext &context, const QStringList &arguments)
     DriftFilter filter;
     filter.onlyDrift = parser.isSet(QStringLiteral("only-drift"));
     filter.repositories = GlobSet(parser.values(QStringLiteral("repository")));
-    if (parser.isSet(QStringLiteral("route"))) {
-        const QString wanted = parser.value(QStringLiteral("route"));
-        const QStringList ids = wanted.split(u':');
-        if (ids.size() != 2 || !profile->route(ids.at(0), ids.at(1))) {
-            QStringList known;
-            for (const Route &r : profile->routes)
-                known << r.label();
-            context.err() << "quayside-cli compare: no route \"" << wanted << "\" in "
-                          << profile->name << " (routes: " << known.join(QStringLiteral(", "))
-                          << ")\n";
-            return ExitUsage;
-        }
-    }
+    if (parser.isSet(QStringLiteral("route")) &&
+        !context.route(*profile, parser.value(QStringLiteral("route")), QStringLiteral("compare")))
+        return ExitUsage;
 
     bool unreadable = false;
     const auto snapshots = snapshotsFor(context, *profile, QStringLiteral("compare"),

@@ -92,18 +92,9 @@ int runPlan(CliContext &context, const QStringList &arguments)
     if (!profile)
         return ExitUsage;
     const QString wanted = parser.value(QStringLiteral("route"));
-    const QStringList ids = wanted.split(u':');
-    if (ids.size() != 2 || !profile->route(ids.at(0), ids.at(1))) {
-        QStringList known;
-        for (const Route &r : profile->routes)
-            known << r.label();
-        context.err() << "quayside-cli plan: "
-                      << (wanted.isEmpty() ? QStringLiteral("--route FROM:TO is required")
-                                           : QStringLiteral("no route \"") + wanted +
-                                                 QStringLiteral("\" in ") + profile->name)
-                      << " (routes: " << known.join(QStringLiteral(", ")) << ")\n";
+    const Route *route = context.route(*profile, wanted, QStringLiteral("plan"));
+    if (!route)
         return ExitUsage;
-    }
 
     const bool offline = parser.isSet(QStringLiteral("offline"));
     bool unreadable = false;
@@ -126,7 +117,7 @@ int runPlan(CliContext &context, const QStringList &arguments)
 
     if (!offline && !parser.isSet(QStringLiteral("no-estimate")) && plan.workCount() > 0) {
         RegistryClientPool pool;
-        for (const QString &id : ids)
+        for (const QString &id : {route->from, route->to})
             pool.client(*profile->registry(id));
         QEventLoop loop;
         pool.readCredentials([&](const QStringList &warnings) {

@@ -22,6 +22,26 @@ std::optional<JobState> jobStateFromString(const QString &text)
     return std::nullopt;
 }
 
+JobSpec jobSpecFor(const Route &route, const PlanItem &item, const QString &backupSuffix)
+{
+    JobSpec spec;
+    spec.route = route;
+    spec.repository = item.repository;
+    spec.tag = item.tag;
+    spec.action = item.action;
+    spec.sourceDigest = item.sourceDigest;
+    spec.destinationDigest = item.destinationDigest;
+    spec.allowOverwrite = item.action == PlanAction::Overwrite;
+    if (spec.allowOverwrite && !backupSuffix.isEmpty())
+        spec.backupTag = item.tag + backupSuffix;
+    return spec;
+}
+
+QString backupSuffixForToday()
+{
+    return QStringLiteral("-backup-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd"));
+}
+
 std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error)
 {
     PlanItem item;

@@ -65,6 +65,12 @@ struct Job {
     QDateTime finishedAt;
 };
 
+// The job that carries out a work item of a plan. Overwrites are allowed (they were asked for)
+// and keep the replaced image under <tag><backupSuffix> when a suffix is given.
+JobSpec jobSpecFor(const Route &route, const PlanItem &item, const QString &backupSuffix = {});
+// "-backup-YYYYMMDD" for today (UTC), the suffix Fedora's own backup tags use.
+QString backupSuffixForToday();
+
 // The copy a job runs: the plan item's pins, with what the user allowed.
 std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error);
 

@@ -1,6 +1,7 @@
 #include "jobqueue.h"
 
 #include "jobs/copyengine.h"
+#include "support/durablefile.h"
 #include "support/logging.h"
 #include "support/paths.h"
 
@@ -9,7 +10,6 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
-#include <unistd.h>
 
 namespace quayside {
 namespace {
@@ -129,14 +129,8 @@ bool JobQueue::open(QString *error)
     }
     // A crash mid-append leaves a line without its newline: end it, or the next event would be
     // glued to it and lost.
-    if (QFile tail(m_path); m_file.size() > 0 && tail.open(QIODevice::ReadOnly) &&
-                            tail.seek(tail.size() - 1) && tail.read(1) != "\n") {
-        if (m_file.write("\n") != 1 || !m_file.flush() || ::fsync(m_file.handle()) != 0) {
-            if (error)
-                *error = QStringLiteral("cannot write %1: %2").arg(m_path, m_file.errorString());
-            return false;
-        }
-    }
+    if (durable::endsMidLine(m_path) && !durable::append(m_file, "\n", error))
+        return false;
     // What was running when the last process stopped runs again, from the start: a copy skips
     // what the destination already holds and moves its tag last.
     for (Job &job : m_jobs) {
@@ -237,14 +231,8 @@ bool JobQueue::append(const QJsonObject &event, QString *error)
             *error = QStringLiteral("the job journal is open for reading only");
         return false;
     }
-    const QByteArray line = QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n';
     // Durable before anything relies on it: a copy starts only once "started" is on disk.
-    if (m_file.write(line) != line.size() || !m_file.flush() || ::fsync(m_file.handle()) != 0) {
-        if (error)
-            *error = QStringLiteral("cannot write the job journal %1: %2").arg(m_path, m_file.errorString());
-        return false;
-    }
-    return true;
+    return durable::append(m_file, QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n', error);
 }
 
 Job *JobQueue::mutableFind(const QString &id)

@@ -1,5 +1,6 @@
 #include "ledger.h"
 
+#include "support/durablefile.h"
 #include "support/paths.h"
 
 #include <QCryptographicHash>
@@ -8,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
-#include <unistd.h>
 
 namespace quayside {
 
@@ -59,7 +59,6 @@ bool Ledger::load(QString *error)
             *error = QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString());
         return false;
     }
-    m_tornTail = false;
     int lineNumber = 0;
     while (!file.atEnd()) {
         const QByteArray raw = file.readLine();
@@ -74,8 +73,6 @@ bool Ledger::load(QString *error)
             // A crash in the middle of an append leaves a line that is not JSON: that sign-off
             // never happened. Ignoring it hides nothing: removing or editing an entry still
             // breaks the numbering or the hashes of those around it.
-            if (file.atEnd() && !raw.endsWith('\n'))
-                m_tornTail = true;
             m_ignored << QStringLiteral("line %1: not JSON (a write cut short), ignored").arg(lineNumber);
             continue;
         }
@@ -172,15 +169,15 @@ std::optional<LedgerEntry> Ledger::append(const QString &profile, int step, cons
 
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QFile file(m_path);
-    const QByteArray line = (m_tornTail ? QByteArray("\n") : QByteArray()) +
+    const QByteArray line = (durable::endsMidLine(m_path) ? QByteArray("\n") : QByteArray()) +
                             QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) + '\n';
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append) || file.write(line) != line.size() ||
-        !file.flush() || ::fsync(file.handle()) != 0) {
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
         return std::nullopt;
     }
-    m_tornTail = false;
+    if (!durable::append(file, line, error))
+        return std::nullopt;
     m_entries.push_back(e);
     return e;
 }

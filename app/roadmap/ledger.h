@@ -72,7 +72,6 @@ private:
     std::vector<LedgerEntry> m_entries;
     QStringList m_unreadable; // "line N: why"
     QStringList m_ignored;    // not JSON at all: torn writes
-    bool m_tornTail = false;  // a crash cut the last append short
 };
 
 } // namespace quayside
