@@ -8,7 +8,6 @@
 #include <QDir>
 #include <QFile>
 #include <QMetaObject>
-#include <QPointer>
 #include <QSet>
 #include <QTemporaryFile>
 
@@ -79,11 +78,11 @@ CopyEngine::~CopyEngine()
 template<typename T>
 Callback<T> CopyEngine::step(std::function<void(Result<T>)> next)
 {
-    return [self = QPointer<CopyEngine>(this), next = std::move(next)](Result<T> result) {
-        if (!self || self->m_finished)
+    return [this, alive = std::weak_ptr<int>(m_alive), next = std::move(next)](Result<T> result) {
+        if (alive.expired() || m_finished)
             return;
-        if (self->m_cancelled) {
-            self->finish(cancelledError(self->m_spec.destination));
+        if (m_cancelled) {
+            finish(cancelledError(m_spec.destination));
             return;
         }
         next(std::move(result));
@@ -481,13 +480,13 @@ void CopyEngine::transferBlob(const Descriptor &blob, std::function<void(Result<
             }
             // Another copy of this run is sending it to this host: mount from where it lands.
             m_locations->wait(host, blob.digest,
-                              [self = QPointer<CopyEngine>(this), blob, done](const QString &landed) {
-                                  if (!self || self->m_finished)
+                              [this, alive = std::weak_ptr<int>(m_alive), blob, done](const QString &landed) {
+                                  if (alive.expired() || m_finished)
                                       return;
                                   if (landed.isEmpty())
-                                      self->downloadAndUpload(blob, done);
+                                      downloadAndUpload(blob, done);
                                   else
-                                      self->mountOrCopy(blob, landed, done);
+                                      mountOrCopy(blob, landed, done);
                               });
         }));
 }
@@ -707,17 +706,17 @@ void CopyEngine::putRoot()
     // the tag is.
     m_destination->putManifest(
         m_spec.destination.repository, m_spec.destination.tag, m_root->raw, m_root->mediaType,
-        [self = QPointer<CopyEngine>(this)](Result<Digest> stored) {
-            if (!self || self->m_finished)
+        [this, alive = std::weak_ptr<int>(m_alive)](Result<Digest> stored) {
+            if (alive.expired() || m_finished)
                 return;
             if (!stored.ok()) {
-                self->finish(stored.error());
+                finish(stored.error());
                 return;
             }
-            ++self->m_report.manifestsPushed;
-            ++self->m_progress.manifestsDone;
-            self->m_cancelled = false; // too late to cancel: the tag has moved; say so truthfully
-            self->verify();
+            ++m_report.manifestsPushed;
+            ++m_progress.manifestsDone;
+            m_cancelled = false; // too late to cancel: the tag has moved; say so truthfully
+            verify();
         });
 }
 
@@ -745,17 +744,17 @@ void CopyEngine::verify()
         if (--*pending == 0)
             finish(m_report);
     };
-    const QPointer<CopyEngine> self(this);
+    const std::weak_ptr<int> alive(m_alive);
     m_destination->headManifest(dst.repository, dst.tag,
-                                [self, answered, tag = dst.tag, root = m_root->digest](Result<ManifestHead> head) {
-                                    if (self)
+                                [alive, answered, tag = dst.tag, root = m_root->digest](Result<ManifestHead> head) {
+                                    if (!alive.expired())
                                         answered(std::move(head), tag, root);
                                 });
     for (const Manifest &child : m_children)
         m_destination->headManifest(
             dst.repository, child.digest.toString(),
-            [self, answered, digest = child.digest](Result<ManifestHead> head) {
-                if (self)
+            [alive, answered, digest = child.digest](Result<ManifestHead> head) {
+                if (!alive.expired())
                     answered(std::move(head), digest.toString(), digest);
             });
 }

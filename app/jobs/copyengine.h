@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -151,6 +152,8 @@ private:
 
     CopyProgress m_progress;
     CopyReport m_report;
+    // Callbacks hold a weak reference: a client may answer after this copy is gone.
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 
 } // namespace quayside
