@@ -36,6 +36,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -640,6 +641,21 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    const int unfinished = m_jobModel->count(JobState::Running) + m_jobModel->count(JobState::Queued);
+    if (unfinished > 0 && isVisible()) {
+        QMessageBox box(QMessageBox::Question, tr("Jobs are not finished"),
+                        tr("%n job(s) have not finished.", nullptr, unfinished), QMessageBox::Cancel, this);
+        box.setInformativeText(tr("They stay in the queue: a copy in flight stops before its tag moves, "
+                                  "and everything resumes when Quayside opens this profile again (or "
+                                  "with quayside-cli queue run)."));
+        auto *quit = box.addButton(tr("Quit Anyway"), QMessageBox::AcceptRole);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() != quit) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

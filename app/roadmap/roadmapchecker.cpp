@@ -252,7 +252,11 @@ void RoadmapChecker::redirects(const std::shared_ptr<Run> &run)
                                             QStringLiteral("%1 holds no tag to probe").arg(route->from)});
         RegistryClient *oldClient = m_pool->client(*from);
         RegistryClient *newClient = m_pool->client(*to);
-        for (const auto &[logical, tag] : sample) {
+        for (const auto &entry : sample) {
+            // Named copies: a lambda may not capture a structured binding before C++20's
+            // P1091 lands in every compiler we build with (clang 14 rejects it).
+            const QString logical = entry.first;
+            const QString tag = entry.second;
             const QString expectedDigest = old->tag(logical, tag)->digest;
             const QUrl expected = newClient->v2Url(to->repositoryFor(logical) + QStringLiteral("/manifests/") + tag);
             const auto slot = run->add(QStringLiteral("%1 %2:%3 → %4").arg(from->displayTitle(), logical, tag, to->displayTitle()));
