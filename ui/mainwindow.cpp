@@ -23,16 +23,19 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -137,6 +140,15 @@ void MainWindow::createCentralArea()
     m_matrixView->setItemDelegate(new StatusDelegate(m_matrixView));
     connect(m_matrixView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelectedRow);
+    m_matrixView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_matrixView, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_matrixView->indexAt(at);
+        if (!index.isValid())
+            return;
+        QMenu *menu = createRowMenu(index);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_matrixView->viewport()->mapToGlobal(at));
+    });
 
     m_emptyState = new EmptyState(m_matrixView);
     setCentralWidget(m_matrixView);
@@ -539,23 +551,34 @@ bool MainWindow::selectRow(const QString &text)
     return false;
 }
 
-std::unique_ptr<PlanDialog> MainWindow::makePlanDialog()
+QSet<QString> MainWindow::selectedRowKeys() const
+{
+    QSet<QString> keys;
+    for (const QModelIndex &index : m_matrixView->selectionModel()->selectedRows())
+        if (const DriftRow *row = rowAt(index))
+            keys.insert(row->repository + u':' + row->tag);
+    return keys;
+}
+
+const DriftRow *MainWindow::rowAt(const QModelIndex &proxyIndex) const
+{
+    const int source = m_proxy->mapToSource(proxyIndex).row();
+    const auto &rows = m_matrixModel->matrix().rows;
+    if (source < 0 || static_cast<std::size_t>(source) >= rows.size())
+        return nullptr;
+    return &rows[static_cast<std::size_t>(source)];
+}
+
+std::unique_ptr<PlanDialog> MainWindow::makePlanDialog(int routeIndex, std::optional<QSet<QString>> rows)
 {
     QDateTime oldest;
     for (const Snapshot &s : m_snapshots)
         if (!oldest.isValid() || s.takenAt < oldest)
             oldest = s.takenAt;
-    QSet<QString> rows;
-    const auto &matrixRows = m_matrixModel->matrix().rows;
-    for (const QModelIndex &index : m_matrixView->selectionModel()->selectedRows()) {
-        const int source = m_proxy->mapToSource(index).row();
-        if (source >= 0 && static_cast<std::size_t>(source) < matrixRows.size())
-            rows.insert(matrixRows[static_cast<std::size_t>(source)].repository + u':' +
-                        matrixRows[static_cast<std::size_t>(source)].tag);
-    }
-    const int route = std::max(0, m_routeSelector->currentData().toInt());
-    return std::make_unique<PlanDialog>(m_profile, m_matrixModel->matrix(), oldest, route,
-                                        std::move(rows), this);
+    if (routeIndex < 0)
+        routeIndex = std::max(0, m_routeSelector->currentData().toInt());
+    return std::make_unique<PlanDialog>(m_profile, m_matrixModel->matrix(), oldest, routeIndex,
+                                        rows ? std::move(*rows) : selectedRowKeys(), this);
 }
 
 void MainWindow::planJobs()
@@ -569,6 +592,62 @@ void MainWindow::planJobs()
     const auto dialog = makePlanDialog();
     if (dialog->exec() == QDialog::Accepted)
         queueJobs(dialog->jobs());
+}
+
+void MainWindow::planRows(int routeIndex, QSet<QString> rows)
+{
+    const auto dialog = makePlanDialog(routeIndex, std::move(rows));
+    if (dialog->exec() == QDialog::Accepted)
+        queueJobs(dialog->jobs());
+}
+
+QMenu *MainWindow::createRowMenu(const QModelIndex &index)
+{
+    auto *menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("rowMenu"));
+    const DriftRow *row = rowAt(index);
+    if (!row)
+        return menu;
+    const QString key = row->repository + u':' + row->tag;
+    // A right click inside the selection acts on the selection, outside it on the row alone
+    // (as file managers do).
+    QSet<QString> rows = selectedRowKeys();
+    if (!rows.contains(key))
+        rows = {key};
+    const auto &routes = m_matrixModel->matrix().routes;
+    for (std::size_t i = 0; i < routes.size() && i < row->routes.size(); ++i) {
+        const auto &cell = row->routes[i];
+        // Only what a plan would act on: in-sync, extra and unreadable rows have nothing to copy.
+        if (!cell || cell->status == DriftStatus::InSync || cell->status == DriftStatus::Extra ||
+            cell->status == DriftStatus::Error)
+            continue;
+        const Route &route = routes[i];
+        const RegistryConfig *to = m_profile.registry(route.to);
+        const QString verb = route.kind == RouteKind::Promote ? tr("Promote") : tr("Migrate");
+        const QString destination = to ? to->displayTitle() : route.to;
+        const QString text = rows.size() == 1
+                                 ? tr("%1 %2 to %3 (%4)…").arg(verb, key, destination, toString(cell->status))
+                                 : tr("%1 the %n selected rows to %2…", nullptr, static_cast<int>(rows.size()))
+                                       .arg(verb, destination);
+        auto *action = menu->addAction(text, this, [this, i, rows] { planRows(static_cast<int>(i), rows); });
+        action->setObjectName(QStringLiteral("planRoute%1").arg(i));
+    }
+    if (!menu->isEmpty())
+        menu->addSeparator();
+    for (std::size_t i = 0; i < row->cells.size() && i < m_profile.registries.size(); ++i) {
+        const auto &cell = row->cells[i];
+        if (!cell || cell->digest.isEmpty())
+            continue;
+        const RegistryConfig &registry = m_profile.registries[i];
+        // What a pull by digest needs, without the scheme: host[:port]/repository@sha256:...
+        const QString reference = registry.url.authority() + u'/' + registry.repositoryFor(row->repository) +
+                                  u'@' + cell->digest;
+        auto *action = menu->addAction(tr("Copy Reference on %1").arg(registry.displayTitle()), this,
+                                       [reference] { QGuiApplication::clipboard()->setText(reference); });
+        action->setObjectName(QStringLiteral("copyReference_%1").arg(registry.id));
+        action->setToolTip(reference);
+    }
+    return menu;
 }
 
 void MainWindow::queueJobs(const std::vector<JobSpec> &specs)
@@ -586,11 +665,8 @@ void MainWindow::showSelectedRow()
         m_details->clearRow();
         return;
     }
-    const int source = m_proxy->mapToSource(current).row();
-    const auto &rows = m_matrixModel->matrix().rows;
-    if (source < 0 || static_cast<std::size_t>(source) >= rows.size())
-        return;
-    m_details->showRow(m_profile, rows[static_cast<std::size_t>(source)]);
+    if (const DriftRow *row = rowAt(current))
+        m_details->showRow(m_profile, *row);
 }
 
 void MainWindow::refreshProfileSelector()

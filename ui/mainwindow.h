@@ -5,8 +5,10 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QAction;
@@ -14,6 +16,8 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QModelIndex;
 class QProgressBar;
 class QTableView;
 class QTimer;
@@ -23,6 +27,7 @@ namespace quayside {
 
 class DriftFilterProxyModel;
 class DriftMatrixModel;
+struct DriftRow;
 class EmptyState;
 class JobListModel;
 class JobService;
@@ -55,8 +60,12 @@ public:
     // Selects (and shows the details of) the first visible row whose repository:tag contains text.
     bool selectRow(const QString &text);
 
-    // The plan of the chosen route (of the selected rows, if any), for review.
-    std::unique_ptr<PlanDialog> makePlanDialog();
+    // The plan of a route (-1: the route selector's) for the given rows, or for the selected
+    // rows if none are given (the whole route if none is selected), for review.
+    std::unique_ptr<PlanDialog> makePlanDialog(int routeIndex = -1, std::optional<QSet<QString>> rows = {});
+    // What a right click on a row offers: migrate/promote it (or the selection it belongs to) along
+    // every route where it drifts, and copy its references. The caller owns the menu.
+    QMenu *createRowMenu(const QModelIndex &index);
     // Plans, asks, and queues what the user accepted.
     void planJobs();
     void queueJobs(const std::vector<JobSpec> &specs);
@@ -82,6 +91,9 @@ private:
     void updateSummary();
     void updateSnapshotAge();
     void showSelectedRow();
+    QSet<QString> selectedRowKeys() const;
+    const DriftRow *rowAt(const QModelIndex &proxyIndex) const;
+    void planRows(int routeIndex, QSet<QString> rows);
     void adoptSnapshot(Snapshot snapshot);
 
     Profile m_profile;

@@ -14,7 +14,11 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QApplication>
+#include <QClipboard>
 #include <QLabel>
+#include <QMenu>
+#include <QTimer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -30,11 +34,14 @@ class TestConsoleMigrate final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void planQueueRunRescan();
+    void promoteOneRowFromItsMenu();
     void queueSurvivesANewWindow();
 
 private:
     void shoot(QWidget *widget, const QString &name);
     QString status(MainWindow &window, const QString &repositoryTag, int route);
+    QModelIndex rowIndex(MainWindow &window, const QString &repositoryTag);
+    int routeIndex(MainWindow &window, const QString &from, const QString &to);
 
     std::unique_ptr<test::TestSandbox> m_sandbox;
     QTemporaryDir m_home;
@@ -75,6 +82,26 @@ QString TestConsoleMigrate::status(MainWindow &window, const QString &repository
             return model->index(row, firstRoute + route).data().toString();
     }
     return QStringLiteral("(no row)");
+}
+
+QModelIndex TestConsoleMigrate::rowIndex(MainWindow &window, const QString &repositoryTag)
+{
+    auto *model = window.findChild<QTableView *>(QStringLiteral("matrixView"))->model();
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, DriftMatrixModel::RepositoryColumn).data().toString() + u':' +
+                model->index(row, DriftMatrixModel::TagColumn).data().toString() ==
+            repositoryTag)
+            return model->index(row, DriftMatrixModel::RepositoryColumn);
+    return {};
+}
+
+int TestConsoleMigrate::routeIndex(MainWindow &window, const QString &from, const QString &to)
+{
+    const auto &routes = window.profile().routes;
+    for (std::size_t i = 0; i < routes.size(); ++i)
+        if (routes[i].from == from && routes[i].to == to)
+            return static_cast<int>(i);
+    return -1;
 }
 
 void TestConsoleMigrate::planQueueRunRescan()
@@ -145,6 +172,70 @@ void TestConsoleMigrate::planQueueRunRescan()
     auto *jobsLabel = window.findChild<QLabel *>(QStringLiteral("jobsLabel"));
     QVERIFY2(jobsLabel->text().contains(QStringLiteral("%1 done").arg(withoutOverwrites)), qPrintable(jobsLabel->text()));
     shoot(&window, QStringLiteral("migrated.png"));
+}
+
+void TestConsoleMigrate::promoteOneRowFromItsMenu()
+{
+    // A release engineer reviews one candidate tag and promotes exactly that row from its menu.
+    MainWindow window;
+    window.resize(1400, 860);
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    QSignalSpy scanned(&window, &MainWindow::scanFinished);
+    window.scan(false);
+    QVERIFY(scanned.wait(60000));
+    const int promote = routeIndex(window, QStringLiteral("quay-candidate"), QStringLiteral("quay"));
+    const int migrate = routeIndex(window, QStringLiteral("registry"), QStringLiteral("quay"));
+    QVERIFY(promote >= 0 && migrate >= 0);
+    const QString key = QStringLiteral("fedora-bootc:41");
+    QCOMPARE(status(window, key, promote), QStringLiteral("differs"));
+    QCOMPARE(status(window, key, migrate), QStringLiteral("in-sync"));
+
+    // Another row selected: the menu of a row outside the selection acts on that row alone.
+    auto *view = window.findChild<QTableView *>(QStringLiteral("matrixView"));
+    view->setCurrentIndex(rowIndex(window, QStringLiteral("fedora:latest")));
+    view->selectRow(view->currentIndex().row());
+    const QModelIndex index = rowIndex(window, key);
+    QVERIFY(index.isValid());
+    std::unique_ptr<QMenu> menu(window.createRowMenu(index));
+    auto *promoteAction = menu->findChild<QAction *>(QStringLiteral("planRoute%1").arg(promote));
+    QVERIFY2(promoteAction, "no promote entry for a row whose candidate differs");
+    QVERIFY2(promoteAction->text().startsWith(QStringLiteral("Promote fedora-bootc:41 to")) &&
+                 promoteAction->text().contains(QLatin1String("differs")),
+             qPrintable(promoteAction->text()));
+    QVERIFY2(!menu->findChild<QAction *>(QStringLiteral("planRoute%1").arg(migrate)),
+             "an in-sync route offered a copy");
+    menu->adjustSize();
+    shoot(menu.get(), QStringLiteral("rowmenu.png"));
+    auto *reference = menu->findChild<QAction *>(QStringLiteral("copyReference_quay-candidate"));
+    QVERIFY(reference);
+    reference->trigger();
+    QVERIFY2(QGuiApplication::clipboard()->text().contains(QLatin1String("/fedora-candidate/fedora-bootc@sha256:")),
+             qPrintable(QGuiApplication::clipboard()->text()));
+
+    // The action opens the plan of that one row; the overwrite is ticked with a backup kept.
+    QString planned;
+    QTimer driver;
+    connect(&driver, &QTimer::timeout, &window, [&] {
+        auto *dialog = qobject_cast<PlanDialog *>(QApplication::activeModalWidget());
+        if (!dialog || !dialog->estimatesDone())
+            return;
+        driver.stop();
+        for (const PlanItem &item : dialog->plan().items)
+            planned += item.repository + u':' + item.tag + u'=' + toString(item.action) + u' ';
+        dialog->findChild<QCheckBox *>(QStringLiteral("allowOverwrite"))->setChecked(true);
+        QVERIFY(dialog->findChild<QCheckBox *>(QStringLiteral("keepBackup"))->isChecked());
+        dialog->queueWithoutConfirmation();
+    });
+    driver.start(50);
+    const int doneBefore = window.jobModel()->count(JobState::Done);
+    promoteAction->trigger();
+    QCOMPARE(planned.trimmed(), QStringLiteral("fedora-bootc:41=overwrite"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.jobModel()->count(JobState::Done), doneBefore + 1, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(window, key, promote), QStringLiteral("in-sync"), 60000);
+    // The image the production tag named before is kept under a backup tag, visible as extra.
+    const QString backup = QStringLiteral("fedora-bootc:41") + backupSuffixForToday();
+    QTRY_COMPARE_WITH_TIMEOUT(status(window, backup, promote), QStringLiteral("extra"), 60000);
 }
 
 void TestConsoleMigrate::queueSurvivesANewWindow()
