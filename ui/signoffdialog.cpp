@@ -1,5 +1,7 @@
 #include "signoffdialog.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -8,6 +10,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTextBrowser>
 #include <QSettings>
 #include <QVBoxLayout>
 
@@ -30,24 +33,39 @@ SignOffDialog::SignOffDialog(const RoadmapStep &step, const StepEvidence &eviden
 {
     setObjectName(QStringLiteral("signOffDialog"));
     setWindowTitle(tr("Sign off step %1 — %2").arg(step.number).arg(step.title));
-    resize(720, 560);
+    resize(760, 620);
     auto *layout = new QVBoxLayout(this);
     auto *goal = new QLabel(step.goal, this);
     goal->setWordWrap(true);
     layout->addWidget(goal);
 
-    auto *evidenceBox = new QGroupBox(tr("Evidence gathered now: %1").arg(evidence.summary()), this);
+    // The evidence can run to dozens of probes (one per sampled tag and host): it scrolls in a
+    // bounded box, failures first, so the dialog fits a laptop screen and the reasons to pause
+    // are the first thing read.
+    auto *evidenceBox = new QGroupBox(tr("Evidence gathered now"), this);
     auto *evidenceLayout = new QVBoxLayout(evidenceBox);
-    for (const CheckResult &c : evidence.checks) {
-        auto *line = new QLabel(QStringLiteral("%1 <b>%2</b><br><span style='color:#555'>%3</span>")
-                                    .arg(c.passed ? QStringLiteral("<span style='color:#1e7b34'>✔</span>")
-                                                  : QStringLiteral("<span style='color:#b01e1e'>✘</span>"),
-                                         c.name.toHtmlEscaped(), c.detail.toHtmlEscaped()),
-                                evidenceBox);
-        line->setWordWrap(true);
-        evidenceLayout->addWidget(line);
-    }
-    layout->addWidget(evidenceBox);
+    auto *summary = new QLabel(evidence.summary().toHtmlEscaped(), evidenceBox);
+    summary->setObjectName(QStringLiteral("evidenceSummary"));
+    summary->setWordWrap(true);
+    summary->setStyleSheet(evidence.passed() ? QStringLiteral("color:#1e7b34") : QStringLiteral("color:#b01e1e"));
+    evidenceLayout->addWidget(summary);
+    std::vector<const CheckResult *> ordered;
+    for (const CheckResult &c : evidence.checks)
+        ordered.push_back(&c);
+    std::stable_partition(ordered.begin(), ordered.end(), [](const CheckResult *c) { return !c->passed; });
+    QString html;
+    for (const CheckResult *c : ordered)
+        html += QStringLiteral("<p style='margin:0 0 4px 0'>%1 <b>%2</b><br><span style='color:#555'>%3</span></p>")
+                    .arg(c->passed ? QStringLiteral("<span style='color:#1e7b34'>✔</span>")
+                                   : QStringLiteral("<span style='color:#b01e1e'>✘</span>"),
+                         c->name.toHtmlEscaped(), c->detail.toHtmlEscaped());
+    auto *checks = new QTextBrowser(evidenceBox);
+    checks->setObjectName(QStringLiteral("evidenceChecks"));
+    checks->setHtml(html);
+    checks->setMinimumHeight(110);
+    checks->setMaximumHeight(std::min(300, 24 + 44 * static_cast<int>(ordered.size())));
+    evidenceLayout->addWidget(checks);
+    layout->addWidget(evidenceBox, 1);
 
     auto *attest = new QGroupBox(tr("I attest that"), this);
     auto *attestLayout = new QVBoxLayout(attest);

@@ -1,17 +1,26 @@
 // The roadmap in the console, on the sandbox: checks gather evidence from the real registries,
 // a failing step is signed only with a reason, sign-offs show on their cards and land in the
-// ledger, and the report exports as HTML and PDF. QUAYSIDE_SCREENSHOTS=DIR saves the pane.
+// ledger, and the report exports as HTML and PDF; the sign-off dialog refuses to sign until a
+// name, every attestation and (for failing checks) a reason are given.
+// QUAYSIDE_SCREENSHOTS=DIR saves the pane and the dialog.
 #include "mainwindow.h"
 #include "roadmappane.h"
+#include "signoffdialog.h"
 #include "support/application.h"
 #include "testsandbox.h"
 
+#include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace quayside;
 
@@ -22,6 +31,7 @@ class TestConsoleRoadmap final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void checkSignExport();
+    void signThroughTheDialog();
 
 private:
     std::unique_ptr<test::TestSandbox> m_sandbox;
@@ -97,6 +107,62 @@ void TestConsoleRoadmap::checkSignExport()
         QTest::qWait(200);
         QVERIFY(window.grab().save(dir + QStringLiteral("/roadmap.png"), "PNG"));
     }
+}
+
+void TestConsoleRoadmap::signThroughTheDialog()
+{
+    // Step 3 on the sandbox: nothing redirects, so its checks fail and signing needs a reason.
+    MainWindow window;
+    window.resize(1400, 860);
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    RoadmapPane *pane = window.roadmapPane();
+    const std::size_t before = pane->ledger().entries().size(); // what checkSignExport signed
+    auto *signButton = pane->findChild<QPushButton *>(QStringLiteral("signStep3"));
+    QVERIFY(signButton);
+
+    QStringList seen;
+    QTimer driver;
+    connect(&driver, &QTimer::timeout, &window, [&] {
+        auto *dialog = qobject_cast<SignOffDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        driver.stop();
+        auto *sign = dialog->findChild<QPushButton *>(QStringLiteral("signButton"));
+        const auto attest = dialog->findChildren<QCheckBox *>(QStringLiteral("attest"));
+        seen << QStringLiteral("items %1").arg(attest.size());
+        seen << QStringLiteral("empty %1").arg(sign->isEnabled());
+        dialog->findChild<QLineEdit *>(QStringLiteral("signerName"))->setText(QStringLiteral("Kevin Infra"));
+        seen << QStringLiteral("named %1").arg(sign->isEnabled());
+        for (QCheckBox *box : attest)
+            box->setChecked(true);
+        seen << QStringLiteral("attested %1").arg(sign->isEnabled());
+        dialog->findChild<QPlainTextEdit *>(QStringLiteral("signerNote"))->setPlainText(QStringLiteral("INFRA-1234"));
+        dialog->findChild<QLineEdit *>(QStringLiteral("overrideReason"))
+            ->setText(QStringLiteral("redirects are tested against the staging hosts first"));
+        seen << QStringLiteral("reasoned %1").arg(sign->isEnabled());
+        if (const QString dir = qEnvironmentVariable("QUAYSIDE_SCREENSHOTS"); !dir.isEmpty())
+            dialog->grab().save(dir + QStringLiteral("/signoff.png"), "PNG");
+        sign->click();
+    });
+    driver.start(50);
+    QSignalSpy signedOff(pane, &RoadmapPane::signedOff);
+    signButton->click(); // checks step 3 first, then opens the dialog
+    QTRY_COMPARE_WITH_TIMEOUT(signedOff.count(), 1, 60000);
+    QCOMPARE(signedOff.first().first().toInt(), 3);
+    QVERIFY2(!seen.isEmpty() && seen.first() != QLatin1String("items 0"), qPrintable(seen.join(u',')));
+    QCOMPARE(seen.mid(1), (QStringList{QStringLiteral("empty 0"), QStringLiteral("named 0"),
+                                       QStringLiteral("attested 0"), QStringLiteral("reasoned 1")}));
+
+    // The ledger holds what the dialog said: name, note with the attested checklist, the reason.
+    QCOMPARE(pane->ledger().entries().size(), before + 1);
+    const auto &entry = pane->ledger().entries().back();
+    QCOMPARE(entry.step, 3);
+    QCOMPARE(entry.name, QStringLiteral("Kevin Infra"));
+    QVERIFY2(entry.note.startsWith(QStringLiteral("INFRA-1234\n✔ ")), qPrintable(entry.note));
+    QCOMPARE(entry.override, QStringLiteral("redirects are tested against the staging hosts first"));
+    QVERIFY(pane->ledger().verify().ok);
+    QVERIFY(pane->findChild<QLabel *>(QStringLiteral("stepStatus3"))->text().contains(QLatin1String("override")));
 }
 
 QTEST_MAIN(TestConsoleRoadmap)
