@@ -27,6 +27,8 @@ QJsonObject toJson(const Profile &profile)
                       {QStringLiteral("insecure"), r.insecure}};
         if (!r.username.isEmpty())
             o.insert(QStringLiteral("username"), r.username);
+        if (!r.caCertificates.isEmpty())
+            o.insert(QStringLiteral("caCertificates"), r.caCertificates);
         registries.append(o);
     }
     QJsonArray routes;

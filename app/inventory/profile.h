@@ -45,6 +45,9 @@ struct RegistryConfig {
     RegistryKind kind = RegistryKind::Distribution;
     QString username; // the secret lives in the keychain or the environment
     bool insecure = false;
+    // A PEM file of certificate authorities trusted for this registry besides the system's
+    // (an internal CA, a staging host): verification stays on, unlike "insecure". Absolute.
+    QString caCertificates;
     RateLimit rateLimit;
     // logical name → name on this registry (prefix not applied), for the odd exception.
     QHash<QString, QString> renames;

@@ -6,7 +6,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
+#include <QSslCertificate>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -206,6 +208,24 @@ public:
         out = u.adjusted(QUrl::RemovePath);
     }
 
+    // A relative path is read from the profile's folder, so a profile and its CA travel together.
+    void caCertificates(const QString &text, const QString &key, QString &out)
+    {
+        const QFileInfo source(m_source);
+        const QString file = QDir::isAbsolutePath(text) || !source.isFile()
+                                 ? QFileInfo(text).absoluteFilePath()
+                                 : source.dir().absoluteFilePath(text);
+        if (!QFileInfo(file).isReadable()) {
+            error(key, QStringLiteral("cannot read %1").arg(file));
+            return;
+        }
+        if (QSslCertificate::fromPath(file, QSsl::Pem).isEmpty()) {
+            error(key, QStringLiteral("%1 holds no PEM certificate").arg(file));
+            return;
+        }
+        out = file;
+    }
+
     const std::vector<ProfileError> &errors() const { return m_errors; }
 
 private:
@@ -220,7 +240,8 @@ void parseRegistry(Validator &v, const QJsonObject &o, const QString &path, Regi
                         {QStringLiteral("id"), QStringLiteral("title"), QStringLiteral("url"),
                          QStringLiteral("prefix"), QStringLiteral("kind"),
                          QStringLiteral("username"), QStringLiteral("insecure"),
-                         QStringLiteral("rateLimit"), QStringLiteral("renames")});
+                         QStringLiteral("caCertificates"), QStringLiteral("rateLimit"),
+                         QStringLiteral("renames")});
     r.id = v.requiredString(o, path, QStringLiteral("id"));
     static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9._-]{0,63}$"));
     if (!r.id.isEmpty() && !idPattern.match(r.id).hasMatch())
@@ -233,6 +254,8 @@ void parseRegistry(Validator &v, const QJsonObject &o, const QString &path, Regi
     if (!insecure.isUndefined() && !insecure.isBool())
         v.error(path + QStringLiteral(".insecure"), QStringLiteral("must be true or false"));
     r.insecure = insecure.toBool(false);
+    if (const QString ca = v.optionalString(o, path, QStringLiteral("caCertificates")); !ca.isEmpty())
+        v.caCertificates(ca, path + QStringLiteral(".caCertificates"), r.caCertificates);
 
     const QString kind = v.requiredString(o, path, QStringLiteral("kind"));
     if (kind == QLatin1String("quay"))

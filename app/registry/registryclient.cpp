@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QSet>
+#include <QSslCertificate>
 #include <QTimeZone>
 #include <QUrlQuery>
 
@@ -71,7 +72,10 @@ RegistryClient::RegistryClient(RegistryConfig config, Transport *transport, QObj
     , m_transport(transport ? transport : Transport::forCurrentThread())
     , m_auth(new Authenticator(m_transport, m_config.id, m_config.url, this))
 {
-    m_transport->configureHost(m_config.url, m_config.rateLimit, m_config.insecure);
+    m_transport->configureHost(m_config.url, m_config.rateLimit, m_config.insecure,
+                               m_config.caCertificates.isEmpty()
+                                   ? QList<QSslCertificate>()
+                                   : QSslCertificate::fromPath(m_config.caCertificates, QSsl::Pem));
 }
 
 RegistryClient::~RegistryClient()

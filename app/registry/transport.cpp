@@ -16,6 +16,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QThread>
 #include <QTimer>
 
@@ -107,6 +108,7 @@ struct Transport::Host {
     QString key;
     bool configured = false;
     bool insecure = false;
+    std::optional<QSslConfiguration> ssl; // only when the profile adds authorities
     int concurrency = 6;
     int active = 0;
     TokenBucket buckets[kEndpointClassCount];
@@ -170,7 +172,8 @@ Transport::Host &Transport::host(const QString &key)
     return *it.value();
 }
 
-void Transport::configureHost(const QUrl &url, const RateLimit &limit, bool insecure)
+void Transport::configureHost(const QUrl &url, const RateLimit &limit, bool insecure,
+                              const QList<QSslCertificate> &extraCa)
 {
     Host &h = host(hostKey(url));
     for (int c = 0; c < kEndpointClassCount; ++c) {
@@ -185,6 +188,11 @@ void Transport::configureHost(const QUrl &url, const RateLimit &limit, bool inse
     }
     h.concurrency = h.configured ? std::min(h.concurrency, limit.concurrency) : limit.concurrency;
     h.insecure = h.insecure || insecure;
+    if (!extraCa.isEmpty()) {
+        if (!h.ssl)
+            h.ssl = QSslConfiguration::defaultConfiguration();
+        h.ssl->addCaCertificates(extraCa);
+    }
     h.configured = true;
 }
 
@@ -276,6 +284,8 @@ void Transport::start(Host &h, const std::shared_ptr<Pending> &pending)
     QNetworkRequest request(r.url);
     request.setTransferTimeout(static_cast<int>(m_policy.transferTimeout.count()));
     request.setRawHeader("User-Agent", kUserAgent);
+    if (h.ssl)
+        request.setSslConfiguration(*h.ssl);
     for (const auto &[name, value] : r.headers) {
         // A header set by the caller that carries credentials stays on its own host too.
         if (pending->crossedHost && redact::isSensitiveHeader(name))
@@ -438,7 +448,11 @@ void Transport::finished(const std::shared_ptr<Pending> &pending, QNetworkReply 
                                                      .toLongLong())
                                       : reply->errorString();
         if (isTlsError(error)) {
-            fail(pending, RegistryError::Kind::Tls, status, why);
+            fail(pending, RegistryError::Kind::Tls, status,
+                 error == QNetworkReply::SslHandshakeFailedError && !h.insecure
+                     ? why + QStringLiteral("; if the certificate comes from a private authority, "
+                                            "name it in the profile's \"caCertificates\"")
+                     : why);
             return;
         }
         if ((truncated || isRetryableNetworkError(error)) && r.idempotent &&
@@ -484,6 +498,13 @@ void Transport::finished(const std::shared_ptr<Pending> &pending, QNetworkReply 
             return;
         }
         const QUrl target = r.url.resolved(QUrl::fromEncoded(location));
+        // A downgrade would carry the request (and on the same host, its Authorization) in
+        // clear text: refuse it, as browsers and Qt's own NoLessSafeRedirectPolicy do.
+        if (r.url.scheme() == QLatin1String("https") && target.scheme() != QLatin1String("https")) {
+            fail(pending, RegistryError::Kind::Tls, status,
+                 QStringLiteral("refused a redirect from HTTPS to %1").arg(redact::url(target)));
+            return;
+        }
         log::net()->debug("redirect {} → {}", redact::url(r.url), redact::url(target));
         pending->request.url = target;
         pending->currentHost = hostKey(target);

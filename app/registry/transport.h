@@ -8,12 +8,14 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QUrl>
 
 #include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QIODevice;
 class QNetworkAccessManager;
@@ -101,7 +103,9 @@ public:
     static Transport *forCurrentThread();
 
     // Declares a host's limits. A host shared by several registries keeps the stricter ones.
-    void configureHost(const QUrl &url, const RateLimit &limit, bool insecure);
+    // extraCa: authorities trusted for this host on top of the system's.
+    void configureHost(const QUrl &url, const RateLimit &limit, bool insecure,
+                       const QList<QSslCertificate> &extraCa = {});
 
     // Sends the request (queued behind the host's budget); done runs on this thread, later,
     // unless context has been destroyed by then.

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <QProcess>
 #include <QString>
-#include <QTemporaryDir>
 #include <QUrl>
 
 #include <memory>
 
 namespace quayside::test {
+
+class NginxServer;
 
 // What Fedora's proxies would do in roadmap step 3, with a real nginx: every /v2/<name>/… on
 // this port answers 302 to <target>/v2/<prefix><name>/…, and /v2/ to <target>/v2/. Started on
@@ -25,8 +25,7 @@ public:
 
 private:
     RedirectServer() = default;
-    QTemporaryDir m_dir;
-    QProcess m_nginx;
+    std::unique_ptr<NginxServer> m_nginx;
     QUrl m_url;
 };
 

@@ -143,6 +143,12 @@ void TestProfileLoader::rejectsBadProfiles_data()
                        "{ \"requestsPerSecond\": 1 } } }\n    }\n  ]\n}"
         << 8 << QStringLiteral("registries[0].rateLimit.classes.uploads")
         << QStringLiteral("unknown endpoint class");
+    QTest::newRow("ca certificates unreadable")
+        << head + ok + "      ,\"caCertificates\": \"/nonexistent/ca.pem\"\n    }\n  ]\n}" << 7
+        << QStringLiteral("registries[0].caCertificates") << QStringLiteral("cannot read /nonexistent/ca.pem");
+    QTest::newRow("ca certificates not PEM")
+        << head + ok + "      ,\"caCertificates\": \"/etc/passwd\"\n    }\n  ]\n}" << 7
+        << QStringLiteral("registries[0].caCertificates") << QStringLiteral("holds no PEM certificate");
     QTest::newRow("mutable tags not strings")
         << head + ok + "    }\n  ],\n  \"mutableTags\": [\"latest\",\n    7]\n}" << 10
         << QStringLiteral("mutableTags[1]") << QStringLiteral("non-empty string");
