@@ -179,12 +179,19 @@ QVariant DriftMatrixModel::headerData(int section, Qt::Orientation orientation, 
         const auto &r = m_registries.at(static_cast<std::size_t>(section - FixedColumnCount));
         if (role == RegistryIdRole)
             return r.id;
-        return role == Qt::DisplayRole ? r.displayTitle() : r.location();
+        if (role != Qt::DisplayRole)
+            return r.location();
+        // "quay.io/fedora-candidate" on two lines, like the route headers, to keep columns narrow.
+        QString title = r.displayTitle();
+        if (const qsizetype slash = title.lastIndexOf(u'/'); slash > 0 && slash + 1 < title.size())
+            title.insert(slash + 1, u'\n');
+        return title;
     }
     if (isRouteColumn(section)) {
         const auto &route = m_routes.at(static_cast<std::size_t>(section - routeColumn(0)));
+        // Two lines: a route column then needs no more width than its status pills.
         if (role == Qt::DisplayRole)
-            return QStringLiteral("%1 → %2").arg(route.from, route.to);
+            return QStringLiteral("%1 →\n%2").arg(route.from, route.to);
         if (role == Qt::ToolTipRole)
             return tr("%1 route from %2 to %3").arg(toString(route.kind), route.from, route.to);
     }

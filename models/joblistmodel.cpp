@@ -128,7 +128,9 @@ QString JobListModel::resultText(const Job &job) const
 {
     switch (job.state) {
     case JobState::Done: {
-        QString text = job.result.tagMoved ? tr("tag moved") : tr("already there");
+        // Which digest the tag names now, the fact a release engineer checks against the plan.
+        QString text = job.result.tagMoved ? tr("tag set to %1").arg(job.spec.sourceDigest.mid(7, 12))
+                                           : tr("already there");
         if (!job.result.tagMoved && job.result.manifestsPushed > 0)
             text = tr("%n child manifest(s) pushed", nullptr, job.result.manifestsPushed);
         if (job.result.blobsCopied + job.result.blobsMounted > 0)

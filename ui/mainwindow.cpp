@@ -382,16 +382,26 @@ void MainWindow::setProfile(const Profile &profile)
         m_registryModel->setSnapshot(s);
     recompute();
 
-    const QFontMetrics metrics = m_matrixView->horizontalHeader()->fontMetrics();
+    // Widths from what the cells hold, so every route column fits a 1400-pixel window: a short
+    // digest with its arch count, the widest common pill (bold, padded as StatusDelegate draws it),
+    // headers on two lines where they are long.
+    const QFontMetrics header = m_matrixView->horizontalHeader()->fontMetrics();
+    const QFontMetrics cell = m_matrixView->fontMetrics();
+    QFont bold = m_matrixView->font();
+    bold.setBold(true);
+    const int digestWidth = cell.horizontalAdvance(QStringLiteral("0123456789ab · 4 arch")) + 16;
+    const int pillWidth = QFontMetrics(bold).horizontalAdvance(QStringLiteral("arch-missing: s390x")) + 30;
     for (int i = 0; i < m_matrixModel->columnCount(); ++i) {
-        const int header =
-            metrics.horizontalAdvance(m_matrixModel->headerData(i, Qt::Horizontal).toString()) + 36;
-        int width = m_matrixModel->isRouteColumn(i) ? 190 : 150;
+        int width = 0;
+        for (const QString &line : m_matrixModel->headerData(i, Qt::Horizontal).toString().split(u'\n'))
+            width = std::max(width, header.horizontalAdvance(line) + 24);
         if (i == DriftMatrixModel::RepositoryColumn)
-            width = 180;
+            width = std::max(width, 150);
         else if (i == DriftMatrixModel::TagColumn)
-            width = 150;
-        m_matrixView->setColumnWidth(i, std::max(header, width));
+            width = std::max(width, 120);
+        else
+            width = std::max(width, m_matrixModel->isRouteColumn(i) ? pillWidth : digestWidth);
+        m_matrixView->setColumnWidth(i, width);
     }
     refreshProfileSelector();
     refreshRouteSelector();
@@ -682,8 +692,11 @@ void MainWindow::refreshProfileSelector()
             current = m_profileSelector->count() - 1;
     }
     if (current < 0 && !m_profile.source.isEmpty()) {
-        m_profileSelector->addItem(QFileInfo(m_profile.source).fileName(), m_profile.source);
+        // Its own name first (what people call it), the file second (which copy it is).
+        m_profileSelector->addItem(tr("%1 (%2)").arg(m_profile.name, QFileInfo(m_profile.source).fileName()),
+                                   m_profile.source);
         current = m_profileSelector->count() - 1;
+        m_profileSelector->setItemData(current, m_profile.source, Qt::ToolTipRole);
     }
     m_profileSelector->setCurrentIndex(current);
 }

@@ -22,7 +22,10 @@ QString outcomeText(const Job &job)
 {
     switch (job.state) {
     case JobState::Done: {
-        QString text = job.result.tagMoved ? QStringLiteral("tag moved") : QStringLiteral("already there");
+        // Which digest the tag names now, the fact a release engineer checks against the plan.
+        QString text = job.result.tagMoved
+                           ? QStringLiteral("tag set to %1").arg(job.spec.sourceDigest.mid(7, 12))
+                           : QStringLiteral("already there");
         if (job.spec.action == PlanAction::Fill || (!job.result.tagMoved && job.result.manifestsPushed > 0))
             text = QStringLiteral("%1 child manifest(s) pushed").arg(job.result.manifestsPushed);
         if (job.result.blobsCopied > 0 || job.result.blobsMounted > 0)

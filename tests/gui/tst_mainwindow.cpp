@@ -59,8 +59,8 @@ void TestMainWindow::showsRegistryAndRouteColumnsOfTheProfile()
     QCOMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("Repository"));
     QCOMPARE(model->headerData(2, Qt::Horizontal).toString(),
              QStringLiteral("registry.fedoraproject.org"));
-    QCOMPARE(model->headerData(4, Qt::Horizontal).toString(), QStringLiteral("quay.io/fedora"));
-    QCOMPARE(model->headerData(6, Qt::Horizontal).toString(), QStringLiteral("registry → quay"));
+    QCOMPARE(model->headerData(4, Qt::Horizontal).toString(), QStringLiteral("quay.io/\nfedora"));
+    QCOMPARE(model->headerData(6, Qt::Horizontal).toString(), QStringLiteral("registry →\nquay"));
     QCOMPARE(model->rowCount(), 0);
 
     // An empty matrix explains itself instead of showing a blank table.
