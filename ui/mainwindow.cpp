@@ -599,9 +599,7 @@ void MainWindow::planJobs()
                                                      : tr("The profile has no routes."));
         return;
     }
-    const auto dialog = makePlanDialog();
-    if (dialog->exec() == QDialog::Accepted)
-        queueJobs(dialog->jobs());
+    planRows(-1, selectedRowKeys());
 }
 
 void MainWindow::planRows(int routeIndex, QSet<QString> rows)

@@ -3,9 +3,11 @@
 // a clear TLS error (never silently accepted); the profile's "caCertificates" trusts a private
 // authority with verification kept on; "insecure" skips it only when asked; a redirect from
 // HTTPS to plain HTTP is refused. Copies and scans go through it end to end, and skopeo, which
-// verifies with the same authority, reads back the digest Quayside pushed.
+// verifies with the same authority, reads back the digest Quayside pushed. Roadmap step 3 holds
+// when the old host, itself on HTTPS, redirects to the new one, as Fedora's proxies will.
 #include "await.h"
 #include "nginxserver.h"
+#include "redirectserver.h"
 #include "registry/registryclient.h"
 #include "registry/transport.h"
 #include "testcertificates.h"
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void insecureSkipsVerificationOnlyWhenAsked();
     void downgradeRedirectIsRefused();
     void copyAndScanThroughTrustedTls();
+    void redirectsOverTlsPassStep3();
 
 private:
     struct Run {
@@ -43,6 +46,8 @@ private:
     };
     Run cli(const QStringList &arguments);
     RegistryConfig secure(bool withCa, bool insecure) const;
+    QString proxyBlock(int port, int backendPort) const;
+    QString writeProfile(const QString &name, const QJsonArray &registries, const QString &from) const;
 
     std::unique_ptr<test::TestSandbox> m_source;  // the shared seeded sandbox, read only
     std::unique_ptr<test::TestSandbox> m_backend; // an empty registry behind the TLS proxy
@@ -66,46 +71,60 @@ void TestTls::initTestCase()
 
     const int port = test::freePort();
     QVERIFY(port > 0);
-    const QUrl backend = m_backend->url(QStringLiteral("registry"));
-    // X-Forwarded-Proto makes the registry write https:// upload Locations, as behind any
-    // real TLS front; /v2/downgrade/ stands for a misconfigured proxy sending clients to http.
-    const QString block =
-        QStringLiteral("  server {\n    listen 127.0.0.1:%1 ssl;\n    ssl_certificate %2;\n"
-                       "    ssl_certificate_key %3;\n    client_max_body_size 0;\n"
-                       "    location /v2/downgrade/ { return 302 http://127.0.0.1:%4$request_uri; }\n"
-                       "    location / {\n      proxy_pass http://127.0.0.1:%4;\n"
-                       "      proxy_set_header Host $http_host;\n"
-                       "      proxy_set_header X-Forwarded-Proto https;\n"
-                       "      proxy_request_buffering off;\n      proxy_buffering off;\n    }\n  }")
-            .arg(port)
-            .arg(m_certificates.serverCert, m_certificates.serverKey)
-            .arg(backend.port());
-    m_proxy = test::NginxServer::start(block, port, &error);
+    m_proxy = test::NginxServer::start(proxyBlock(port, m_backend->url(QStringLiteral("registry")).port()), port,
+                                       &error);
     QVERIFY2(m_proxy, qPrintable(error));
     m_url = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(port));
 
-    // A profile beside its CA, naming it by a relative path.
-    m_profile = m_dir.filePath(QStringLiteral("profile.json"));
+    m_profile = writeProfile(QStringLiteral("profile.json"),
+                             {QJsonObject{{QStringLiteral("id"), QStringLiteral("registry")},
+                                          {QStringLiteral("url"), m_source->url(QStringLiteral("registry")).toString()},
+                                          {QStringLiteral("prefix"), QString()},
+                                          {QStringLiteral("kind"), QStringLiteral("distribution")},
+                                          {QStringLiteral("insecure"), true}}},
+                             QStringLiteral("registry"));
+}
+
+// TLS in front of a registry on backendPort. X-Forwarded-Proto makes the registry write https://
+// upload Locations, as behind any real TLS front; /v2/downgrade/ stands for a misconfigured
+// proxy that sends clients to plain http.
+QString TestTls::proxyBlock(int port, int backendPort) const
+{
+    return QStringLiteral("  server {\n    listen 127.0.0.1:%1 ssl;\n    ssl_certificate %2;\n"
+                          "    ssl_certificate_key %3;\n    client_max_body_size 0;\n"
+                          "    location /v2/downgrade/ { return 302 http://127.0.0.1:%4$request_uri; }\n"
+                          "    location / {\n      proxy_pass http://127.0.0.1:%4;\n"
+                          "      proxy_set_header Host $http_host;\n"
+                          "      proxy_set_header X-Forwarded-Proto https;\n"
+                          "      proxy_request_buffering off;\n      proxy_buffering off;\n    }\n  }")
+        .arg(port)
+        .arg(m_certificates.serverCert, m_certificates.serverKey)
+        .arg(backendPort);
+}
+
+// A profile beside the CA, naming it by a relative path: the given source registries, "secure"
+// (the TLS registry, under mirror/) and a migrate route from `from` to it, fedora-minimal only.
+QString TestTls::writeProfile(const QString &name, const QJsonArray &registries, const QString &from) const
+{
+    QJsonArray all = registries;
+    all.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("secure")},
+                           {QStringLiteral("url"), m_url.toString()},
+                           {QStringLiteral("prefix"), QStringLiteral("mirror/")},
+                           {QStringLiteral("kind"), QStringLiteral("distribution")},
+                           {QStringLiteral("caCertificates"), QStringLiteral("ca.pem")}});
     const QJsonObject profile{
-        {QStringLiteral("name"), QStringLiteral("TLS")},
-        {QStringLiteral("registries"),
-         QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("registry")},
-                                {QStringLiteral("url"), m_source->url(QStringLiteral("registry")).toString()},
-                                {QStringLiteral("prefix"), QString()},
-                                {QStringLiteral("kind"), QStringLiteral("distribution")},
-                                {QStringLiteral("insecure"), true}},
-                    QJsonObject{{QStringLiteral("id"), QStringLiteral("secure")},
-                                {QStringLiteral("url"), m_url.toString()},
-                                {QStringLiteral("prefix"), QStringLiteral("mirror/")},
-                                {QStringLiteral("kind"), QStringLiteral("distribution")},
-                                {QStringLiteral("caCertificates"), QStringLiteral("ca.pem")}}}},
-        {QStringLiteral("routes"), QJsonArray{QJsonObject{{QStringLiteral("from"), QStringLiteral("registry")},
+        {QStringLiteral("name"), name},
+        {QStringLiteral("registries"), all},
+        {QStringLiteral("routes"), QJsonArray{QJsonObject{{QStringLiteral("from"), from},
                                                           {QStringLiteral("to"), QStringLiteral("secure")},
                                                           {QStringLiteral("kind"), QStringLiteral("migrate")}}}},
-        {QStringLiteral("repositories"), QJsonObject{{QStringLiteral("include"), QJsonArray{QStringLiteral("fedora-minimal")}}}}};
-    QFile file(m_profile);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QJsonDocument(profile).toJson());
+        {QStringLiteral("repositories"),
+         QJsonObject{{QStringLiteral("include"), QJsonArray{QStringLiteral("fedora-minimal")}}}}};
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(profile).toJson()) < 0)
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
 }
 
 TestTls::Run TestTls::cli(const QStringList &arguments)
@@ -218,6 +237,48 @@ void TestTls::copyAndScanThroughTrustedTls()
     QCOMPARE(QStringLiteral("sha256:") +
                  QString::fromLatin1(QCryptographicHash::hash(skopeo.readAllStandardOutput(), QCryptographicHash::Sha256).toHex()),
              sourceDigest);
+}
+
+void TestTls::redirectsOverTlsPassStep3()
+{
+    // The old host on HTTPS too (the same TLS front, over the seeded registry), mirrored to secure.
+    QString error;
+    const int oldPort = test::freePort();
+    auto oldHost = test::NginxServer::start(proxyBlock(oldPort, m_source->url(QStringLiteral("registry")).port()),
+                                            oldPort, &error);
+    QVERIFY2(oldHost, qPrintable(error));
+    const QString profile = writeProfile(
+        QStringLiteral("roadmap.json"),
+        {QJsonObject{{QStringLiteral("id"), QStringLiteral("old")},
+                     {QStringLiteral("url"), QStringLiteral("https://127.0.0.1:%1").arg(oldPort)},
+                     {QStringLiteral("prefix"), QString()},
+                     {QStringLiteral("kind"), QStringLiteral("distribution")},
+                     {QStringLiteral("caCertificates"), QStringLiteral("ca.pem")}}},
+        QStringLiteral("old"));
+    const QString plan = m_dir.filePath(QStringLiteral("plan.json"));
+    const QString ledger = m_dir.filePath(QStringLiteral("ledger.jsonl"));
+    Run r = cli({QStringLiteral("scan"), QStringLiteral("--deep"), QStringLiteral("--profile"), profile});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = cli({QStringLiteral("plan"), QStringLiteral("--route"), QStringLiteral("old:secure"), QStringLiteral("-o"), plan,
+             QStringLiteral("--no-estimate"), QStringLiteral("--profile"), profile});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = cli({QStringLiteral("apply"), plan, QStringLiteral("--yes"), QStringLiteral("--profile"), profile});
+    QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
+
+    const QStringList check{QStringLiteral("roadmap"), QStringLiteral("check"), QStringLiteral("3"),
+                            QStringLiteral("--offline"), QStringLiteral("--profile"), profile,
+                            QStringLiteral("--ledger"), ledger};
+    r = cli(check);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains("served itself"), r.out.constData());
+
+    // The old host's proxy now redirects, HTTPS to HTTPS, to the same repository on secure.
+    oldHost.reset();
+    const auto redirect = test::RedirectServer::start(oldPort, m_url, QStringLiteral("mirror/"), &error, &m_certificates);
+    QVERIFY2(redirect, qPrintable(error));
+    r = cli(check);
+    QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
+    QVERIFY2(r.out.contains("302 to https://127.0.0.1:") && r.out.contains("same digest"), r.out.constData());
 }
 
 QTEST_MAIN(TestTls)

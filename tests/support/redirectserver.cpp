@@ -1,6 +1,7 @@
 #include "redirectserver.h"
 
 #include "nginxserver.h"
+#include "testcertificates.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -16,20 +17,24 @@ namespace quayside::test {
 RedirectServer::~RedirectServer() = default;
 
 std::unique_ptr<RedirectServer> RedirectServer::start(int port, const QUrl &target, const QString &prefix,
-                                                      QString *error)
+                                                      QString *error, const TestCertificates *tls)
 {
     std::unique_ptr<RedirectServer> server(new RedirectServer);
     const QString base = target.toString(QUrl::StripTrailingSlash);
+    const QString listen =
+        tls ? QStringLiteral("%1 ssl;\n    ssl_certificate %2;\n    ssl_certificate_key %3")
+                  .arg(port)
+                  .arg(tls->serverCert, tls->serverKey)
+            : QString::number(port);
     const QString block = QStringLiteral("  server {\n    listen 127.0.0.1:%1;\n"
                                          "    location = /v2/ { return 302 %2/v2/; }\n"
                                          "    location ~ ^/v2/(.+)$ { return 302 %2/v2/%3$1$is_args$args; }\n"
                                          "    location / { return 302 %2/organization/%4/; }\n  }")
-                              .arg(port)
-                              .arg(base, prefix, prefix.section(u'/', 0, 0));
+                              .arg(listen, base, prefix, prefix.section(u'/', 0, 0));
     server->m_nginx = NginxServer::start(block, port, error);
     if (!server->m_nginx)
         return nullptr;
-    server->m_url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    server->m_url = QUrl(QStringLiteral("%1://127.0.0.1:%2").arg(tls ? QStringLiteral("https") : QStringLiteral("http")).arg(port));
     return server;
 }
 

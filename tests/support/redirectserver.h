@@ -8,6 +8,7 @@
 namespace quayside::test {
 
 class NginxServer;
+struct TestCertificates;
 
 // What Fedora's proxies would do in roadmap step 3, with a real nginx: every /v2/<name>/… on
 // this port answers 302 to <target>/v2/<prefix><name>/…, and /v2/ to <target>/v2/. Started on
@@ -19,8 +20,9 @@ public:
     RedirectServer(const RedirectServer &) = delete;
     RedirectServer &operator=(const RedirectServer &) = delete;
 
+    // With tls, it listens for HTTPS with that server certificate, as Fedora's proxies do.
     static std::unique_ptr<RedirectServer> start(int port, const QUrl &target, const QString &prefix,
-                                                 QString *error);
+                                                 QString *error, const TestCertificates *tls = nullptr);
     QUrl url() const { return m_url; }
 
 private:
