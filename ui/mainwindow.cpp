@@ -7,6 +7,7 @@
 #include "driftmatrixmodel.h"
 #include "emptystate.h"
 #include "inventory/profileloader.h"
+#include "inventory/scaneta.h"
 #include "inventory/scanner.h"
 #include "inventory/snapshotstore.h"
 #include "joblistmodel.h"
@@ -28,6 +29,7 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -324,7 +326,7 @@ void MainWindow::createStatusBar()
     m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("scanProgress"));
-    m_progress->setMaximumWidth(320);
+    m_progress->setMaximumWidth(440);
     m_progress->setTextVisible(true);
     m_progress->hide();
     m_snapshotLabel = new QLabel(this);
@@ -494,7 +496,10 @@ void MainWindow::scan(bool deep)
     for (const RegistryConfig &r : m_profile.registries)
         m_registryModel->setState(r.id, tr("scanning…"), false);
 
-    connect(scanner, &Scanner::progressChanged, this, [this](const ScanProgress &p) {
+    auto eta = std::make_shared<std::pair<ScanEta, QElapsedTimer>>();
+    eta->second.start();
+    connect(scanner, &Scanner::progressChanged, this, [this, eta](const ScanProgress &p) {
+        const QString left = Eta::text(eta->first.update(p, eta->second.elapsed()));
         if (p.tagsKnown == 0) {
             m_progress->setRange(0, 0);
             return;
@@ -505,7 +510,8 @@ void MainWindow::scan(bool deep)
                                   .arg(p.registriesDone)
                                   .arg(p.registriesTotal)
                                   .arg(p.tagsDone)
-                                  .arg(p.tagsKnown));
+                                  .arg(p.tagsKnown) +
+                              (left.isEmpty() ? QString() : QStringLiteral(" · ") + left));
     });
     connect(scanner, &Scanner::registryFinished, this, [this, scanner](const QString &id) {
         // Show each registry as soon as it is read: the first answers arrive in seconds even

@@ -83,6 +83,10 @@ QString QueuePane::summary() const
     for (const auto &[state, text] : states)
         if (m_model->count(state) > 0)
             parts << text;
+    const int remaining = m_model->count(JobState::Running) + m_model->count(JobState::Queued);
+    if (const QString left = remaining > 0 ? Eta::text(m_eta.secondsLeft(m_lastFinished + remaining)) : QString();
+        !left.isEmpty())
+        parts << left;
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -94,6 +98,16 @@ void QueuePane::setUnavailable(const QString &message)
 
 void QueuePane::refresh()
 {
+    const int finished = m_model->count(JobState::Done) + m_model->count(JobState::Failed) +
+                         m_model->count(JobState::Refused) + m_model->count(JobState::Cancelled);
+    const int remaining = m_model->count(JobState::Running) + m_model->count(JobState::Queued);
+    if (!m_clock.isValid())
+        m_clock.start();
+    if (finished < m_lastFinished || remaining == 0)
+        m_eta.reset(); // cleared, or a new batch will start: the old pace says nothing
+    m_lastFinished = finished;
+    if (remaining > 0)
+        m_eta.sample(m_clock.elapsed(), finished);
     const QString text = summary();
     m_status->setText(!m_unavailable.isEmpty() ? tr("Queue unavailable: %1").arg(m_unavailable)
                       : text.isEmpty()         ? tr("No jobs. Plan a route (Ctrl+M) to queue copies.")

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "support/eta.h"
+
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QLabel;
@@ -39,6 +42,10 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_clear;
     QString m_unavailable;
+    // Time left from the pace jobs finish at; reset when the queue empties or is cleared.
+    Eta m_eta{60000, 3000};
+    QElapsedTimer m_clock;
+    int m_lastFinished = 0;
 };
 
 } // namespace quayside

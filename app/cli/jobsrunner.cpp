@@ -5,8 +5,10 @@
 #include "jobs/clientpool.h"
 #include "jobs/jobqueue.h"
 #include "jobs/jobrunner.h"
+#include "support/eta.h"
 #include "texttable.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QLocale>
 
@@ -54,23 +56,31 @@ void runQueuedJobs(CliContext &context, const Profile &profile, JobQueue &queue,
     const bool showProgress = context.stderrIsTerminal();
     int finished = 0;
     const int total = queue.count(JobState::Queued);
+    // Jobs finish in steps; the pace of finished jobs over the last minute is what predicts.
+    Eta eta(60000, 3000);
+    QElapsedTimer clock;
+    clock.start();
+    eta.sample(0, 0);
     QEventLoop loop;
     QObject::connect(&runner, &JobRunner::jobChanged, &runner, [&](const Job &job) {
         if (isFinished(job.state))
-            ++finished;
+            eta.sample(clock.elapsed(), ++finished);
     });
     QObject::connect(&runner, &JobRunner::jobProgress, &runner,
                      [&](const QString &id, const CopyProgress &p) {
                          if (!showProgress)
                              return;
                          const Job *job = queue.find(id);
-                         context.err() << QStringLiteral("\r\x1b[K%1/%2 done; %3: %4, blobs %5/%6 (%7)")
+                         eta.sample(clock.elapsed(), finished); // a stall shows as "no estimate"
+                         const QString left = Eta::text(eta.secondsLeft(total));
+                         context.err() << QStringLiteral("\r\x1b[K%1/%2 done%8; %3: %4, blobs %5/%6 (%7)")
                                               .arg(finished)
                                               .arg(total)
                                               .arg(job ? job->spec.label() : id, toString(p.phase))
                                               .arg(p.blobsDone)
                                               .arg(p.blobsTotal)
-                                              .arg(bytesText(p.bytesDone));
+                                              .arg(bytesText(p.bytesDone))
+                                              .arg(left.isEmpty() ? QString() : QStringLiteral(", ") + left);
                          context.err().flush();
                      });
     QObject::connect(&runner, &JobRunner::journalFailed, &runner, [&](const QString &message) {

@@ -1,10 +1,12 @@
 #include "scanrunner.h"
 
 #include "clicontext.h"
+#include "inventory/scaneta.h"
 #include "inventory/snapshotstore.h"
 #include "registry/transport.h"
 #include "support/logging.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QSet>
 
@@ -19,18 +21,23 @@ ScanOutcome runScan(CliContext &context, const Profile &profile, const ScanOptio
     scanner.setPrevious(store.loadAll(profile));
 
     const bool showProgress = context.stderrIsTerminal();
+    ScanEta eta;
+    QElapsedTimer clock;
+    clock.start();
     QObject::connect(&scanner, &Scanner::progressChanged, &scanner,
-                     [&context, showProgress](const ScanProgress &p) {
+                     [&context, showProgress, &eta, &clock](const ScanProgress &p) {
                          if (!showProgress)
                              return;
+                         const QString left = Eta::text(eta.update(p, clock.elapsed()));
                          context.err() << QStringLiteral("\r\x1b[Kscanning: %1/%2 registries, "
-                                                         "%3/%4 repositories, %5/%6 tags")
+                                                         "%3/%4 repositories, %5/%6 tags%7")
                                               .arg(p.registriesDone)
                                               .arg(p.registriesTotal)
                                               .arg(p.repositoriesDone)
                                               .arg(p.repositoriesKnown)
                                               .arg(p.tagsDone)
-                                              .arg(p.tagsKnown);
+                                              .arg(p.tagsKnown)
+                                              .arg(left.isEmpty() ? QString() : QStringLiteral(", ") + left);
                          context.err().flush();
                      });
     QEventLoop loop;
