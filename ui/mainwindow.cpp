@@ -11,6 +11,7 @@
 #include "inventory/scanner.h"
 #include "inventory/snapshotstore.h"
 #include "joblistmodel.h"
+#include "jobs/job.h"
 #include "jobs/jobservice.h"
 #include "plandialog.h"
 #include "queuepane.h"
@@ -646,6 +647,7 @@ QMenu *MainWindow::createRowMenu(const QModelIndex &index)
         auto *action = menu->addAction(text, this, [this, i, rows] { planRows(static_cast<int>(i), rows); });
         action->setObjectName(QStringLiteral("planRoute%1").arg(i));
     }
+    addRestoreActions(menu, *row);
     if (!menu->isEmpty())
         menu->addSeparator();
     for (std::size_t i = 0; i < row->cells.size() && i < m_profile.registries.size(); ++i) {
@@ -670,6 +672,55 @@ void MainWindow::queueJobs(const std::vector<JobSpec> &specs)
         return;
     m_jobs->enqueue(specs);
     statusBar()->showMessage(tr("%n job(s) queued", nullptr, static_cast<int>(specs.size())), 8000);
+}
+
+// A backup row (41-backup-20261204) offers to put its image back under the tag it was taken
+// from, on each registry where that tag now names something else: the undo of an overwrite.
+void MainWindow::addRestoreActions(QMenu *menu, const DriftRow &backup)
+{
+    const auto original = backedUpTag(backup.tag);
+    if (!original)
+        return;
+    const auto &rows = m_matrixModel->matrix().rows;
+    const auto current = std::find_if(rows.begin(), rows.end(), [&](const DriftRow &r) {
+        return r.repository == backup.repository && r.tag == *original;
+    });
+    for (std::size_t i = 0; i < backup.cells.size() && i < m_profile.registries.size(); ++i) {
+        const auto &saved = backup.cells[i];
+        if (!saved || saved->digest.isEmpty() || !saved->error.isEmpty())
+            continue;
+        const std::optional<DriftCell> now =
+            current != rows.end() && i < current->cells.size() ? current->cells[i] : std::nullopt;
+        if (now && (!now->error.isEmpty() || now->digest == saved->digest))
+            continue; // unreadable (nothing to pin), or already that image
+        const RegistryConfig &registry = m_profile.registries[i];
+        const JobSpec spec = restoreSpecFor(registry.id, backup.repository, backup.tag, saved->digest,
+                                            now ? now->digest : QString());
+        auto *action = menu->addAction(tr("Restore %1:%2 on %3 from This Backup…")
+                                           .arg(backup.repository, *original, registry.displayTitle()),
+                                       this, [this, spec, title = registry.displayTitle()] { restore(spec, title); });
+        action->setObjectName(QStringLiteral("restore_%1").arg(registry.id));
+    }
+}
+
+void MainWindow::restore(const JobSpec &spec, const QString &registryTitle)
+{
+    // Destructive (a tag moves): say what it names now and what it will name, and what is kept.
+    QMessageBox box(QMessageBox::Warning, tr("Restore from backup?"),
+                    tr("%1:%2 on %3 will name the image of %4 again (%5).")
+                        .arg(spec.repository, spec.destinationTag, registryTitle, spec.tag, spec.sourceDigest.left(19)),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("restoreConfirmation"));
+    box.setInformativeText(spec.destinationDigest.isEmpty()
+                               ? tr("The tag does not exist there now; it is written again.")
+                               : tr("It names %1 now. That image stays in the registry by digest, and the "
+                                    "job's record keeps its digest.")
+                                     .arg(spec.destinationDigest.left(19)));
+    auto *restoreButton = box.addButton(tr("Restore"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() == restoreButton)
+        queueJobs({spec});
 }
 
 void MainWindow::showSelectedRow()

@@ -94,6 +94,8 @@ private:
     QSet<QString> selectedRowKeys() const;
     const DriftRow *rowAt(const QModelIndex &proxyIndex) const;
     void planRows(int routeIndex, QSet<QString> rows);
+    void addRestoreActions(QMenu *menu, const DriftRow &backup);
+    void restore(const JobSpec &spec, const QString &registryTitle);
     void adoptSnapshot(Snapshot snapshot);
 
     Profile m_profile;

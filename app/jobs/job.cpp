@@ -2,6 +2,8 @@
 
 #include "registry/digest.h"
 
+#include <QRegularExpression>
+
 namespace quayside {
 namespace {
 
@@ -42,6 +44,30 @@ QString backupSuffixForToday()
     return QStringLiteral("-backup-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd"));
 }
 
+std::optional<QString> backedUpTag(const QString &tag)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(.+)-backup-\\d{8}$"));
+    const QRegularExpressionMatch match = pattern.match(tag);
+    if (!match.hasMatch())
+        return std::nullopt;
+    return match.captured(1);
+}
+
+JobSpec restoreSpecFor(const QString &registryId, const QString &repository, const QString &backupTag,
+                       const QString &backupDigest, const QString &currentDigest)
+{
+    JobSpec spec;
+    spec.route = {registryId, registryId, RouteKind::Migrate};
+    spec.repository = repository;
+    spec.tag = backupTag;
+    spec.destinationTag = backedUpTag(backupTag).value_or(QString());
+    spec.action = currentDigest.isEmpty() ? PlanAction::Copy : PlanAction::Overwrite;
+    spec.sourceDigest = backupDigest;
+    spec.destinationDigest = currentDigest;
+    spec.allowOverwrite = !currentDigest.isEmpty();
+    return spec;
+}
+
 std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error)
 {
     PlanItem item;
@@ -54,6 +80,8 @@ std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec,
     if (copy) {
         copy->allowOverwrite = spec.allowOverwrite;
         copy->backupTag = spec.backupTag;
+        if (!spec.destinationTag.isEmpty())
+            copy->destination.tag = spec.destinationTag;
     }
     return copy;
 }
@@ -71,6 +99,8 @@ QJsonObject toJson(const JobSpec &spec)
                   {QStringLiteral("allowOverwrite"), spec.allowOverwrite}};
     if (!spec.backupTag.isEmpty())
         o.insert(QStringLiteral("backupTag"), spec.backupTag);
+    if (!spec.destinationTag.isEmpty())
+        o.insert(QStringLiteral("destinationTag"), spec.destinationTag);
     return o;
 }
 
@@ -89,6 +119,7 @@ std::optional<JobSpec> jobSpecFromJson(const QJsonObject &o, QString *error)
     spec.destinationDigest = o.value(QLatin1String("destinationDigest")).toString();
     spec.allowOverwrite = o.value(QLatin1String("allowOverwrite")).toBool();
     spec.backupTag = o.value(QLatin1String("backupTag")).toString();
+    spec.destinationTag = o.value(QLatin1String("destinationTag")).toString();
     QString problem;
     if (spec.route.from.isEmpty() || spec.route.to.isEmpty())
         problem = QStringLiteral("no route");

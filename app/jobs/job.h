@@ -38,8 +38,14 @@ struct JobSpec {
     QString destinationDigest; // expected at the destination ("" = absent)
     bool allowOverwrite = false;
     QString backupTag; // keep the replaced image under this tag first
+    // Where the copy lands if not under `tag`: a restore writes a backup's image back under the
+    // tag it was taken from.
+    QString destinationTag;
 
-    QString label() const { return repository + u':' + tag; }
+    QString label() const
+    {
+        return repository + u':' + tag + (destinationTag.isEmpty() ? QString() : QStringLiteral(" → ") + destinationTag);
+    }
 };
 
 struct JobResult {
@@ -70,6 +76,13 @@ struct Job {
 JobSpec jobSpecFor(const Route &route, const PlanItem &item, const QString &backupSuffix = {});
 // "-backup-YYYYMMDD" for today (UTC), the suffix Fedora's own backup tags use.
 QString backupSuffixForToday();
+// "41" for "41-backup-20261204"; nullopt for a tag that is not a backup.
+std::optional<QString> backedUpTag(const QString &tag);
+// Puts the image a backup tag names back under the tag it was taken from, on the same registry:
+// pinned to the backup's digest, expecting the tag at currentDigest ("" = absent) and allowed to
+// move it. The image it replaces stays in the registry by digest (kept in the job's record).
+JobSpec restoreSpecFor(const QString &registryId, const QString &repository, const QString &backupTag,
+                       const QString &backupDigest, const QString &currentDigest);
 
 // The copy a job runs: the plan item's pins, with what the user allowed.
 std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error);

@@ -18,6 +18,7 @@
 #include <QClipboard>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QTimer>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void planQueueRunRescan();
     void promoteOneRowFromItsMenu();
+    void restoreUndoesThePromotion();
     void queueSurvivesANewWindow();
 
 private:
@@ -236,6 +238,65 @@ void TestConsoleMigrate::promoteOneRowFromItsMenu()
     // The image the production tag named before is kept under a backup tag, visible as extra.
     const QString backup = QStringLiteral("fedora-bootc:41") + backupSuffixForToday();
     QTRY_COMPARE_WITH_TIMEOUT(status(window, backup, promote), QStringLiteral("extra"), 60000);
+}
+
+void TestConsoleMigrate::restoreUndoesThePromotion()
+{
+    // The promotion above kept production's image under a backup tag; restoring it from that
+    // row's menu puts production back where it was (so the candidate differs again).
+    MainWindow window;
+    window.resize(1400, 860);
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    QSignalSpy scanned(&window, &MainWindow::scanFinished);
+    window.scan(false);
+    QVERIFY(scanned.wait(60000));
+    const int promote = routeIndex(window, QStringLiteral("quay-candidate"), QStringLiteral("quay"));
+    const int migrate = routeIndex(window, QStringLiteral("registry"), QStringLiteral("quay"));
+    const QString key = QStringLiteral("fedora-bootc:41");
+    QCOMPARE(status(window, key, promote), QStringLiteral("in-sync"));
+    QCOMPARE(status(window, key, migrate), QStringLiteral("differs"));
+
+    const QModelIndex backup = rowIndex(window, key + backupSuffixForToday());
+    QVERIFY(backup.isValid());
+    std::unique_ptr<QMenu> menu(window.createRowMenu(backup));
+    auto *restore = menu->findChild<QAction *>(QStringLiteral("restore_quay"));
+    QVERIFY2(restore, "a backup row offers no restore");
+    QVERIFY2(restore->text().startsWith(QStringLiteral("Restore fedora-bootc:41 on quay.io/fedora")),
+             qPrintable(restore->text()));
+    // Elsewhere the tag is absent or the backup is not there: nothing else to restore.
+    QVERIFY(!menu->findChild<QAction *>(QStringLiteral("restore_registry")));
+
+    // The confirmation says what moves; Cancel (the default) queues nothing.
+    const int jobsBefore = window.jobModel()->rowCount();
+    QString asked;
+    bool accept = false;
+    QTimer driver;
+    connect(&driver, &QTimer::timeout, &window, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        driver.stop();
+        asked = box->text() + u' ' + box->informativeText();
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == (accept ? QStringLiteral("Restore") : QStringLiteral("Cancel")))
+                button->click();
+    });
+    driver.start(50);
+    restore->trigger();
+    QTest::qWait(300); // what a queued job would take to show up
+    QCOMPARE(window.jobModel()->rowCount(), jobsBefore);
+    QVERIFY2(asked.contains(QLatin1String("fedora-bootc:41 on quay.io/fedora")) &&
+                 asked.contains(QLatin1String("stays in the registry by digest")),
+             qPrintable(asked));
+
+    accept = true;
+    driver.start(50);
+    restore->trigger();
+    QTRY_COMPARE(window.jobModel()->rowCount(), jobsBefore + 1); // the worker thread journals it
+    QTRY_COMPARE_WITH_TIMEOUT(window.jobModel()->count(JobState::Done), window.jobModel()->rowCount(), 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(window, key, migrate), QStringLiteral("in-sync"), 60000);
+    QCOMPARE(status(window, key, promote), QStringLiteral("differs"));
 }
 
 void TestConsoleMigrate::queueSurvivesANewWindow()

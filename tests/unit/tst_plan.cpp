@@ -2,6 +2,7 @@
 // survives its JSON file, and how a damaged or hand-edited plan file is refused.
 #include "compare/comparator.h"
 #include "inventory/profileloader.h"
+#include "jobs/job.h"
 #include "jobs/plan.h"
 
 #include <QJsonArray>
@@ -72,6 +73,9 @@ private Q_SLOTS:
     void badFilesAreRefused_data();
     void badFilesAreRefused();
     void copySpecsPinBothEnds();
+    void backupTagsAreRecognised_data();
+    void backupTagsAreRecognised();
+    void restoreWritesTheBackupBackUnderItsTag();
 
 private:
     Profile m_fedora;
@@ -234,6 +238,59 @@ void TestPlan::copySpecsPinBothEnds()
     Route nowhere{QStringLiteral("registry"), QStringLiteral("elsewhere"), RouteKind::Migrate};
     QVERIFY(!copySpecFor(m_fedora, nowhere, item, &error));
     QVERIFY2(error.contains(QLatin1String("\"elsewhere\"")), qPrintable(error));
+}
+
+void TestPlan::backupTagsAreRecognised_data()
+{
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<QString>("original"); // "" = not a backup
+    QTest::newRow("ours") << QStringLiteral("41-backup-20261204") << QStringLiteral("41");
+    QTest::newRow("fedora's own") << QStringLiteral("40-backup-20240510") << QStringLiteral("40");
+    QTest::newRow("dashed base") << QStringLiteral("41-x86_64-backup-20261204") << QStringLiteral("41-x86_64");
+    QTest::newRow("plain tag") << QStringLiteral("latest") << QString();
+    QTest::newRow("no date") << QStringLiteral("41-backup") << QString();
+    QTest::newRow("short date") << QStringLiteral("41-backup-202612") << QString();
+    QTest::newRow("nothing before") << QStringLiteral("-backup-20261204") << QString();
+}
+
+void TestPlan::backupTagsAreRecognised()
+{
+    QFETCH(QString, tag);
+    QFETCH(QString, original);
+    QCOMPARE(backedUpTag(tag).value_or(QString()), original);
+}
+
+void TestPlan::restoreWritesTheBackupBackUnderItsTag()
+{
+    const JobSpec spec = restoreSpecFor(QStringLiteral("quay"), QStringLiteral("fedora-bootc"),
+                                        QStringLiteral("41-backup-20261204"), digest('a'), digest('b'));
+    QCOMPARE(spec.label(), QStringLiteral("fedora-bootc:41-backup-20261204 → 41"));
+    QVERIFY(spec.allowOverwrite);
+    QVERIFY(spec.backupTag.isEmpty()); // it would overwrite the very backup being restored
+    QCOMPARE(toString(spec.action), QStringLiteral("overwrite"));
+
+    // The journal keeps where it lands.
+    QString error;
+    const auto back = jobSpecFromJson(toJson(spec), &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(back->destinationTag, QStringLiteral("41"));
+
+    // Within one registry: the backup, pinned, onto the tag, which must still be where it was.
+    const auto copy = copySpecFor(m_fedora, *back, &error);
+    QVERIFY2(copy, qPrintable(error));
+    QCOMPARE(copy->source.repository, QStringLiteral("fedora/fedora-bootc"));
+    QCOMPARE(copy->source.tag, QStringLiteral("41-backup-20261204"));
+    QCOMPARE(copy->source.digest, digest('a'));
+    QCOMPARE(copy->destination.repository, QStringLiteral("fedora/fedora-bootc"));
+    QCOMPARE(copy->destination.tag, QStringLiteral("41"));
+    QCOMPARE(copy->plannedDestination.value_or(QStringLiteral("unset")), digest('b'));
+    QVERIFY(copy->allowOverwrite);
+
+    // A tag that is gone is simply written again.
+    QCOMPARE(toString(restoreSpecFor(QStringLiteral("quay"), QStringLiteral("x"),
+                                     QStringLiteral("1-backup-20261204"), digest('a'), QString())
+                          .action),
+             QStringLiteral("copy"));
 }
 
 QTEST_APPLESS_MAIN(TestPlan)
