@@ -405,12 +405,18 @@ private:
     {
         if (m_owner->knownFacts(digest))
             return;
-        // Another registry may be fetching the same content: wait for it rather than ask twice.
-        if (!m_owner->claimFacts(digest)) {
-            submit([this, digest](auto done) { m_owner->whenFacts(digest, done); });
-            return;
-        }
+        // Claimed when the request is about to go, not when queued: another registry then waits
+        // only for a read in flight, never for this registry's queue (30 000 tags deep on an old
+        // registry, or paced by quay's throttle).
         submit([this, name, digest](auto done) {
+            if (m_owner->knownFacts(digest)) {
+                done();
+                return;
+            }
+            if (!m_owner->claimFacts(digest)) {
+                m_owner->whenFacts(digest, done); // read by another registry right now
+                return;
+            }
             m_client->getManifest(name, digest, [this, digest, done](Result<Manifest> m) {
                 if (m.ok())
                     m_owner->learnFacts(digest, factsOf(m.value()));
@@ -436,17 +442,22 @@ private:
             return;
         }
         const QString key = QStringLiteral("config:") + config;
-        if (!m_owner->claimFacts(key)) {
-            submit([this, key, digest, config](auto done) {
+        const qint64 size = facts.configSize;
+        // Claimed when it runs, as in fetchFacts.
+        submit([this, name, digest, config, key, parsed, size](auto done) {
+            if (const auto known = m_owner->m_configPlatforms.constFind(config);
+                known != m_owner->m_configPlatforms.constEnd()) {
+                m_owner->setImagePlatform(digest, known.value());
+                done();
+                return;
+            }
+            if (!m_owner->claimFacts(key)) {
                 m_owner->whenFacts(key, [this, digest, config, done] {
                     m_owner->setImagePlatform(digest, m_owner->m_configPlatforms.value(config));
                     done();
                 });
-            }, LaneId::FollowUp);
-            return;
-        }
-        const qint64 size = facts.configSize;
-        submit([this, name, digest, config, key, parsed, size](auto done) {
+                return;
+            }
             auto buffer = std::make_shared<QBuffer>();
             buffer->open(QIODevice::ReadWrite);
             m_client->getBlob(name, *parsed, size, buffer.get(),
