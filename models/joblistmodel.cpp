@@ -89,6 +89,14 @@ const Job *JobListModel::jobAt(int row) const
     return row >= 0 && row < rowCount() ? &m_rows[static_cast<std::size_t>(row)].job : nullptr;
 }
 
+FailureCauses JobListModel::failureCauses() const
+{
+    FailureCauses causes;
+    for (const Row &row : m_rows)
+        causes.add(row.job);
+    return causes;
+}
+
 int JobListModel::count(JobState state) const
 {
     int n = 0;

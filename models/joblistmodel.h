@@ -27,6 +27,7 @@ public:
 
     const Job *jobAt(int row) const;
     int count(JobState state) const;
+    FailureCauses failureCauses() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

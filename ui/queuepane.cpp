@@ -83,6 +83,8 @@ QString QueuePane::summary() const
     for (const auto &[state, text] : states)
         if (m_model->count(state) > 0)
             parts << text;
+    if (const FailureCauses causes = m_model->failureCauses(); !causes.isEmpty())
+        parts << tr("causes: %1").arg(causes.text());
     const int remaining = m_model->count(JobState::Running) + m_model->count(JobState::Queued);
     if (const QString left = remaining > 0 ? Eta::text(m_eta.secondsLeft(m_lastFinished + remaining)) : QString();
         !left.isEmpty())

@@ -100,10 +100,17 @@ void printJobs(CliContext &context, const std::vector<Job> &jobs)
     for (const Job &job : jobs)
         table.addRow({job.id, toString(job.state), toString(job.spec.action), job.spec.route.label(),
                       job.spec.label(), outcomeText(job)});
-    if (table.isEmpty())
+    if (table.isEmpty()) {
         context.out() << "No jobs.\n";
-    else
-        table.print(context.out());
+        return;
+    }
+    table.print(context.out());
+    FailureCauses causes;
+    for (const Job &job : jobs)
+        causes.add(job);
+    if (!causes.isEmpty())
+        context.out() << "\nNot done, by cause: " << causes.text()
+                      << ". Fix the cause, then `quayside-cli queue retry` (refused jobs need a new plan).\n";
 }
 
 QJsonArray jobsJson(const std::vector<Job> &jobs)

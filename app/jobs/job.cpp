@@ -4,6 +4,9 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+#include <vector>
+
 namespace quayside {
 namespace {
 
@@ -86,6 +89,22 @@ std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec,
     return copy;
 }
 
+void FailureCauses::add(const Job &job)
+{
+    if (job.state == JobState::Failed || job.state == JobState::Refused)
+        ++m_counts[job.errorKind.isEmpty() ? toString(job.state) : job.errorKind];
+}
+
+QString FailureCauses::text() const
+{
+    std::vector<std::pair<QString, int>> causes(m_counts.keyValueBegin(), m_counts.keyValueEnd());
+    std::stable_sort(causes.begin(), causes.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    QStringList parts;
+    for (const auto &[cause, count] : causes)
+        parts << QStringLiteral("%1 %2").arg(count).arg(cause);
+    return parts.join(QStringLiteral(", "));
+}
+
 QJsonObject toJson(const JobSpec &spec)
 {
     QJsonObject o{{QStringLiteral("from"), spec.route.from},
@@ -155,6 +174,8 @@ QJsonObject toJson(const Job &job)
         o.insert(QStringLiteral("finishedAt"), job.finishedAt.toString(Qt::ISODateWithMs));
     if (!job.error.isEmpty())
         o.insert(QStringLiteral("error"), job.error);
+    if (!job.errorKind.isEmpty())
+        o.insert(QStringLiteral("errorKind"), job.errorKind);
     if (job.state == JobState::Done)
         o.insert(QStringLiteral("result"),
                  QJsonObject{{QStringLiteral("digest"), job.result.digest},

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QMap>
 #include <QString>
 
 #include <optional>
@@ -65,6 +66,7 @@ struct Job {
     int attempts = 0;
     bool resumed = false; // it was running when Quayside stopped; queued again
     QString error;
+    QString errorKind; // what kind of failure ("not authorised", "throttled", …), for triage
     JobResult result;
     QDateTime queuedAt;
     QDateTime startedAt;
@@ -86,6 +88,19 @@ JobSpec restoreSpecFor(const QString &registryId, const QString &repository, con
 
 // The copy a job runs: the plan item's pins, with what the user allowed.
 std::optional<CopySpec> copySpecFor(const Profile &profile, const JobSpec &spec, QString *error);
+
+// Failed and refused jobs grouped by cause, the triage a release engineer does first: a wall of
+// "not authorised" is one fix (credentials), "throttled" another (wait, then retry them all).
+class FailureCauses
+{
+public:
+    void add(const Job &job);
+    bool isEmpty() const { return m_counts.isEmpty(); }
+    QString text() const; // "2 not authorised, 1 throttled", most frequent first
+
+private:
+    QMap<QString, int> m_counts;
+};
 
 QJsonObject toJson(const JobSpec &spec);
 std::optional<JobSpec> jobSpecFromJson(const QJsonObject &o, QString *error);

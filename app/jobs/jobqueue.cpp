@@ -206,15 +206,18 @@ bool JobQueue::fold(QString *error)
             job->state = JobState::Done;
             job->finishedAt = at(e);
             job->error.clear();
+            job->errorKind.clear();
             job->result = resultFrom(e.value(QLatin1String("result")).toObject());
         } else if (kind == QLatin1String("ended")) {
             job->state = jobStateFromString(e.value(QLatin1String("state")).toString()).value_or(JobState::Failed);
             job->finishedAt = at(e);
             job->error = e.value(QLatin1String("error")).toString();
+            job->errorKind = e.value(QLatin1String("errorKind")).toString();
         } else if (kind == QLatin1String("requeued")) {
             job->state = JobState::Queued;
             job->resumed = e.value(QLatin1String("resumed")).toBool();
             job->error.clear();
+            job->errorKind.clear();
         } else {
             m_warnings << QStringLiteral("%1:%2: unknown event \"%3\"").arg(m_path).arg(lineNumber).arg(kind);
         }
@@ -324,6 +327,7 @@ bool JobQueue::finish(const QString &id, const Result<CopyReport> &outcome, QStr
         job->state = JobState::Done;
         job->result = r;
         job->error.clear();
+        job->errorKind.clear();
     } else {
         const auto kind = outcome.error().kind;
         const JobState state = kind == RegistryError::Kind::Refused     ? JobState::Refused
@@ -333,11 +337,13 @@ bool JobQueue::finish(const QString &id, const Result<CopyReport> &outcome, QStr
                      {QStringLiteral("id"), id},
                      {QStringLiteral("at"), ended.toString(Qt::ISODateWithMs)},
                      {QStringLiteral("state"), toString(state)},
-                     {QStringLiteral("error"), outcome.errorText()}},
+                     {QStringLiteral("error"), outcome.errorText()},
+                     {QStringLiteral("errorKind"), toString(kind)}},
                     error))
             return false;
         job->state = state;
         job->error = outcome.errorText();
+        job->errorKind = toString(kind);
     }
     job->finishedAt = ended;
     return true;
@@ -362,6 +368,7 @@ bool JobQueue::retry(const QString &id, QString *error)
     job->state = JobState::Queued;
     job->resumed = false;
     job->error.clear();
+    job->errorKind.clear();
     return true;
 }
 

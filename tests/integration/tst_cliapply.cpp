@@ -222,12 +222,16 @@ void TestCliApply::stalePlanIsRefusedItemByItem()
         if (spec.value(QLatin1String("tag")).toString() == QLatin1String("46.2-1")) {
             QCOMPARE(job.value(QLatin1String("state")).toString(), QStringLiteral("refused"));
             QVERIFY(job.value(QLatin1String("error")).toString().contains(QLatin1String("as planned")));
+            QCOMPARE(job.value(QLatin1String("errorKind")).toString(), QStringLiteral("refused"));
             refused = true;
         } else {
             QCOMPARE(job.value(QLatin1String("state")).toString(), QStringLiteral("done"));
         }
     }
     QVERIFY(refused);
+    // The queue's table counts what did not succeed by cause.
+    const Run list = cli({QStringLiteral("queue"), QStringLiteral("list")});
+    QVERIFY2(list.out.contains("Not done, by cause: 1 refused"), list.out.constData());
     // quay-candidate never got the moved image.
     QCOMPARE(skopeoDigest(QStringLiteral("fedora-candidate/gnome-calculator:46.2-1"), QStringLiteral("quay"), true),
              QString());

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void tornLastLineIsSkipped();
     void oneWriterAtATime();
     void retryCancelForget();
+    void failuresAreGroupedByCause();
 
 private:
     QString journal() const { return m_dir->filePath(QStringLiteral("jobs/test.jsonl")); }
@@ -194,6 +195,37 @@ void TestJobQueue::retryCancelForget()
     QVERIFY(reader.load(&error));
     QCOMPARE(reader.jobs().size(), std::size_t(1));
     QCOMPARE(reader.jobs().front().spec.tag, QStringLiteral("44"));
+}
+
+void TestJobQueue::failuresAreGroupedByCause()
+{
+    QString error;
+    JobQueue q(journal());
+    QVERIFY(q.open(&error));
+    const RegistryError::Kind kinds[] = {RegistryError::Kind::Auth, RegistryError::Kind::Throttled,
+                                         RegistryError::Kind::Auth, RegistryError::Kind::Refused};
+    for (int i = 0; i < 4; ++i) {
+        const auto id = *q.enqueue(spec(QString::number(40 + i)));
+        q.startNext();
+        QVERIFY(q.finish(id, failed(kinds[i])));
+    }
+    const auto ok = *q.enqueue(spec(QStringLiteral("44")));
+    q.startNext();
+    QVERIFY(q.finish(ok, done()));
+
+    // The kinds survive the journal; a retried job forgets its old cause.
+    JobQueue reader(journal());
+    QVERIFY(reader.load(&error));
+    FailureCauses causes;
+    for (const Job &job : reader.jobs())
+        causes.add(job);
+    QCOMPARE(causes.text(), QStringLiteral("2 not authorised, 1 refused, 1 throttled"));
+    QCOMPARE(toJson(reader.jobs().front()).value(QLatin1String("errorKind")).toString(), QStringLiteral("not authorised"));
+    QVERIFY(q.retry(q.jobs().front().id, &error));
+    QVERIFY(q.jobs().front().errorKind.isEmpty());
+    FailureCauses none;
+    none.add(*q.find(ok));
+    QVERIFY(none.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestJobQueue)
