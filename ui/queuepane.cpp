@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -58,7 +59,18 @@ QueuePane::QueuePane(JobListModel *model, JobService *service, QWidget *parent)
     layout->addLayout(buttons);
 
     connect(m_retry, &QPushButton::clicked, this, [this] { m_service->retryFailed(); });
-    connect(m_clear, &QPushButton::clicked, this, [this] { m_service->clearFinished(); });
+    connect(m_clear, &QPushButton::clicked, this, [this] {
+        // The journal is the record of what was copied where: forgetting it is asked, never assumed.
+        const int finished = m_model->count(JobState::Done) + m_model->count(JobState::Cancelled);
+        const auto answer = QMessageBox::question(
+            this, tr("Forget finished jobs?"),
+            tr("Forget %n done or cancelled job(s)? The registries are not touched; only the list and "
+               "its journal forget them. Failures stay.",
+               nullptr, finished),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer == QMessageBox::Yes)
+            m_service->clearFinished();
+    });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (const Job *job = m_model->jobAt(m_view->currentIndex().row()))
             m_service->cancel(job->id);

@@ -307,6 +307,28 @@ void TestConsoleMigrate::queueSurvivesANewWindow()
     QVERIFY(window.openProfile(m_sandbox->profilePath()));
     QTRY_VERIFY_WITH_TIMEOUT(window.jobModel()->rowCount() > 0, 10000);
     QCOMPARE(window.jobModel()->count(JobState::Done), window.jobModel()->rowCount());
+
+    // Forgetting them is asked first: Cancel (the default) keeps them, Yes forgets them.
+    const int rows = window.jobModel()->rowCount();
+    auto *clear = window.findChild<QPushButton *>(QStringLiteral("clearFinished"));
+    QVERIFY(clear && clear->isEnabled());
+    QString asked;
+    for (const bool yes : {false, true}) {
+        QTimer::singleShot(100, &window, [&asked, yes] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            asked = box->text();
+            box->button(yes ? QMessageBox::Yes : QMessageBox::Cancel)->click();
+        });
+        clear->click();
+        if (!yes) {
+            QTest::qWait(300);
+            QCOMPARE(window.jobModel()->rowCount(), rows);
+        }
+    }
+    QVERIFY2(asked.contains(QStringLiteral("Forget %1 done").arg(rows)), qPrintable(asked));
+    QTRY_COMPARE(window.jobModel()->rowCount(), 0);
 }
 
 QTEST_MAIN(TestConsoleMigrate)
