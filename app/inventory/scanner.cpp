@@ -331,6 +331,13 @@ private:
     {
         if (deep() || !m_previous || !repo.lastModified.isValid())
             return false;
+        // quay's last_modified counts whole seconds on quay's clock: a change made in the same
+        // second as the previous listing (or hidden by a little clock skew) leaves it equal. Only
+        // a repository last modified well before that listing began is known to be unchanged.
+        constexpr qint64 kClockMarginSecs = 10;
+        if (!m_previous->takenAt.isValid() ||
+            repo.lastModified.secsTo(m_previous->takenAt) < kClockMarginSecs)
+            return false;
         const auto before = m_previous->repositories.find(logical);
         if (before == m_previous->repositories.end() || !before->second.error.isEmpty() ||
             before->second.lastModified != repo.lastModified)

@@ -9,6 +9,8 @@
 #include "testsandbox.h"
 
 #include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void skopeoAgrees();
     void fastRescanReusesWhatCannotHaveChanged();
     void rescanReportsMovedAppearedVanished();
+    void quayChangeInTheSameSecondIsSeen();
     void oneFailingRegistryDoesNotAbortTheScan();
     void cancelStops();
 
@@ -286,6 +289,72 @@ void TestScanner::rescanReportsMovedAppearedVanished()
                                 QStringLiteral("old vanished")}));
     QCOMPARE(second.front().tag(QStringLiteral("app"), QStringLiteral("latest"))->digest,
              second.front().tag(QStringLiteral("app"), QStringLiteral("40"))->digest);
+}
+
+void TestScanner::quayChangeInTheSameSecondIsSeen()
+{
+    // quay's repository last_modified counts whole seconds. A tag moved in the same second as the
+    // previous listing leaves it unchanged; a fast rescan must still see the move.
+    QString error;
+    auto own = test::TestSandbox::start({QStringLiteral("quay")}, false, &error);
+    QVERIFY2(own, qPrintable(error));
+    const QString source = m_profile.registry(QStringLiteral("registry"))->hostPort();
+    const QString target = own->url(QStringLiteral("quay")).authority();
+    const QString creds = own->username(QStringLiteral("quay")) + u':' + own->password(QStringLiteral("quay"));
+    auto push = [&](const QString &from) {
+        return !skopeo({QStringLiteral("copy"), QStringLiteral("--all"), QStringLiteral("--preserve-digests"),
+                        QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
+                        QStringLiteral("--dest-creds"), creds, QStringLiteral("docker://%1/%2").arg(source, from),
+                        QStringLiteral("docker://%1/fedora/app:41").arg(target)})
+                    .isNull();
+    };
+    QVERIFY(push(QStringLiteral("fedora-minimal:40-x86_64")));
+    // Push-to-create makes a private repository, as on quay; Fedora's are public.
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sf"), QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
+                QStringLiteral("Authorization: Bearer ") +
+                    own->endpoints().value(QLatin1String("credentials")).toObject().value(QLatin1String("quayOAuthToken")).toString(),
+                QStringLiteral("-H"), QStringLiteral("Content-Type: application/json"), QStringLiteral("-d"),
+                QStringLiteral(R"({"visibility": "public"})"),
+                own->url(QStringLiteral("quay")).toString() + QStringLiteral("/api/v1/repository/fedora/app/changevisibility")});
+    QVERIFY(curl.waitForFinished(10000));
+    QVERIFY2(curl.exitCode() == 0, curl.readAllStandardError().constData());
+    const QString link = own->stateDir() +
+                         QStringLiteral("/storage/quay/docker/registry/v2/repositories/fedora/app/_manifests/tags/41/current/link");
+    QVERIFY2(QFileInfo::exists(link), qPrintable(link));
+
+    const ProfileLoad load = ProfileLoader::fromBytes(
+        QStringLiteral(R"({"name": "own", "registries": [{"id": "q", "url": "%1", "prefix": "fedora/",
+                        "kind": "quay", "insecure": true, "username": "%2"}]})")
+            .arg(own->url(QStringLiteral("quay")).toString(), own->username(QStringLiteral("quay")))
+            .toUtf8(),
+        QStringLiteral("own.json"));
+    QVERIFY2(load.ok(), qPrintable(load.errorText()));
+    qputenv("QUAYSIDE_CREDENTIALS_Q", creds.toUtf8());
+    const auto first = scan(*load.profile, false);
+    QCOMPARE(first.size(), std::size_t(1));
+    QVERIFY2(first.front().tag(QStringLiteral("app"), QStringLiteral("41")),
+             qPrintable(QString::fromUtf8(SnapshotStore::toJson(first.front()))));
+    const QString before = first.front().tag(QStringLiteral("app"), QStringLiteral("41"))->digest;
+    QVERIFY(!before.isEmpty());
+
+    // Move the tag, then give its link the old modification time, as a change within the same
+    // second leaves quay's last_modified.
+    const QDateTime stamp = QFileInfo(link).lastModified();
+    QVERIFY(push(QStringLiteral("fedora-minimal:41-x86_64")));
+    QFile file(link);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(stamp, QFileDevice::FileModificationTime));
+    file.close();
+
+    std::vector<std::pair<QString, SnapshotChange>> changes;
+    const auto second = scan(*load.profile, false, first, nullptr, &changes);
+    QVERIFY(!second.empty() && second.front().tag(QStringLiteral("app"), QStringLiteral("41")));
+    const QString after = second.front().tag(QStringLiteral("app"), QStringLiteral("41"))->digest;
+    QVERIFY(after != before);
+    QCOMPARE(changes.size(), std::size_t(1));
+    QCOMPARE(changes.front().second.tag + u' ' + toString(changes.front().second.kind), QStringLiteral("41 moved"));
 }
 
 void TestScanner::oneFailingRegistryDoesNotAbortTheScan()
