@@ -36,6 +36,14 @@ void DriftFilterProxyModel::setOnlyDrift(bool onlyDrift)
     invalidateRowsFilter();
 }
 
+void DriftFilterProxyModel::setOnlyChanged(bool onlyChanged)
+{
+    if (m_filter.onlyChanged == onlyChanged)
+        return;
+    m_filter.onlyChanged = onlyChanged;
+    invalidateRowsFilter();
+}
+
 void DriftFilterProxyModel::setRoute(int route)
 {
     const std::optional<int> wanted = route < 0 ? std::nullopt : std::optional<int>(route);

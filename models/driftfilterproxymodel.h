@@ -22,6 +22,7 @@ public:
     void setSourceMatrix(DriftMatrixModel *model);
     void setText(const QString &text);
     void setOnlyDrift(bool onlyDrift);
+    void setOnlyChanged(bool onlyChanged);
     // -1 = every route.
     void setRoute(int route);
     const DriftFilter &filter() const { return m_filter; }

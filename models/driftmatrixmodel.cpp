@@ -101,21 +101,38 @@ QVariant DriftMatrixModel::data(const QModelIndex &index, int role) const
 QVariant DriftMatrixModel::registryData(const DriftRow &row, int registryIndex, int role) const
 {
     const auto &cell = row.cells.at(static_cast<std::size_t>(registryIndex));
+    // What the last scan of this registry saw happen to the tag: marked so a rescan's news
+    // stand out ("↻" moved, "+" new, "vanished") on a highlighter yellow, until the next scan.
+    const SnapshotChange *change = row.change(static_cast<std::size_t>(registryIndex));
+    if (role == Qt::BackgroundRole && change)
+        return QBrush(QColor(0xff, 0xf0, 0xb3));
     if (!cell) {
+        const bool vanished = change && change->kind == SnapshotChange::Kind::Vanished;
         if (role == Qt::DisplayRole)
-            return QStringLiteral("—");
+            return vanished ? tr("— vanished") : QStringLiteral("—");
+        if (role == Qt::ToolTipRole && vanished)
+            return tr("The last scan no longer found this tag; it named %1").arg(change->before);
+        if (role == Qt::ForegroundRole && vanished)
+            return QBrush(statusColour(DriftStatus::Missing));
         if (role == RawValueRole)
             return QString();
         return {};
     }
     switch (role) {
-    case Qt::DisplayRole:
+    case Qt::DisplayRole: {
         if (!cell->error.isEmpty())
             return tr("error");
-        return cell->platforms.size() > 1
-                   ? tr("%1 · %n arch", nullptr, static_cast<int>(cell->platforms.size()))
-                         .arg(shortDigest(cell->digest))
-                   : shortDigest(cell->digest);
+        const QString text =
+            cell->platforms.size() > 1
+                ? tr("%1 · %n arch", nullptr, static_cast<int>(cell->platforms.size()))
+                      .arg(shortDigest(cell->digest))
+                : shortDigest(cell->digest);
+        if (change && change->kind == SnapshotChange::Kind::Moved)
+            return QString(QStringLiteral("↻ ") + text);
+        if (change && change->kind == SnapshotChange::Kind::Appeared)
+            return QString(QStringLiteral("+ ") + text);
+        return text;
+    }
     case RawValueRole:
     case DigestRole:
         return cell->digest;
@@ -126,8 +143,15 @@ QVariant DriftMatrixModel::registryData(const DriftRow &row, int registryIndex, 
     case Qt::ToolTipRole:
         if (!cell->error.isEmpty())
             return cell->error;
-        return tr("%1\n%2\n%3")
-            .arg(cell->digest, cell->mediaType, cell->platforms.join(QStringLiteral(", ")));
+    {
+        QString tip = tr("%1\n%2\n%3")
+                          .arg(cell->digest, cell->mediaType, cell->platforms.join(QStringLiteral(", ")));
+        if (change && change->kind == SnapshotChange::Kind::Moved)
+            tip += tr("\nMoved in the last scan; it named %1 before").arg(change->before);
+        else if (change && change->kind == SnapshotChange::Kind::Appeared)
+            tip += tr("\nNew in the last scan");
+        return tip;
+    }
     case Qt::ForegroundRole:
         return cell->error.isEmpty() ? QVariant() : QBrush(statusColour(DriftStatus::Error));
     default:

@@ -295,6 +295,10 @@ void MainWindow::createActions()
     m_onlyDrift = new QCheckBox(tr("Only drift"), toolBar);
     m_onlyDrift->setObjectName(QStringLiteral("onlyDrift"));
     toolBar->addWidget(m_onlyDrift);
+    m_onlyChanged = new QCheckBox(tr("Only changed"), toolBar);
+    m_onlyChanged->setObjectName(QStringLiteral("onlyChanged"));
+    m_onlyChanged->setToolTip(tr("Only tags the last scan saw move (↻), appear (+) or vanish"));
+    toolBar->addWidget(m_onlyChanged);
     toolBar->addWidget(new QLabel(tr("  Route: "), toolBar));
     m_routeSelector = new QComboBox(toolBar);
     m_routeSelector->setObjectName(QStringLiteral("routeSelector"));
@@ -306,6 +310,10 @@ void MainWindow::createActions()
     });
     connect(m_onlyDrift, &QCheckBox::toggled, this, [this](bool on) {
         m_proxy->setOnlyDrift(on);
+        updateSummary();
+    });
+    connect(m_onlyChanged, &QCheckBox::toggled, this, [this](bool on) {
+        m_proxy->setOnlyChanged(on);
         updateSummary();
     });
     connect(m_routeSelector, &QComboBox::activated, this, [this](int index) {
@@ -386,13 +394,13 @@ void MainWindow::setProfile(const Profile &profile)
     recompute();
 
     // Widths from what the cells hold, so every route column fits a 1400-pixel window: a short
-    // digest with its arch count, the widest common pill (bold, padded as StatusDelegate draws it),
+    // digest with its arch count and the last scan's mark, the widest common pill (bold, padded as StatusDelegate draws it),
     // headers on two lines where they are long.
     const QFontMetrics header = m_matrixView->horizontalHeader()->fontMetrics();
     const QFontMetrics cell = m_matrixView->fontMetrics();
     QFont bold = m_matrixView->font();
     bold.setBold(true);
-    const int digestWidth = cell.horizontalAdvance(QStringLiteral("0123456789ab · 4 arch")) + 16;
+    const int digestWidth = cell.horizontalAdvance(QStringLiteral("↻ 0123456789ab · 4 arch")) + 8;
     const int pillWidth = QFontMetrics(bold).horizontalAdvance(QStringLiteral("arch-missing: s390x")) + 30;
     for (int i = 0; i < m_matrixModel->columnCount(); ++i) {
         int width = 0;
@@ -401,7 +409,7 @@ void MainWindow::setProfile(const Profile &profile)
         if (i == DriftMatrixModel::RepositoryColumn)
             width = std::max(width, 150);
         else if (i == DriftMatrixModel::TagColumn)
-            width = std::max(width, 120);
+            width = std::max(width, 104);
         else
             width = std::max(width, m_matrixModel->isRouteColumn(i) ? pillWidth : digestWidth);
         m_matrixView->setColumnWidth(i, width);
@@ -433,7 +441,7 @@ void MainWindow::recompute()
                                  "repository:tag and each route column whether the destination "
                                  "matches.",
                                  nullptr, static_cast<int>(m_profile.registries.size()))
-                            : tr("Clear the filter or untick “Only drift”."));
+                            : tr("Clear the filter or untick “Only drift” and “Only changed”."));
     updateSummary();
     updateSnapshotAge();
 }
@@ -442,13 +450,18 @@ void MainWindow::updateSummary()
 {
     const auto &rows = m_matrixModel->matrix().rows;
     qsizetype drifting = 0;
-    for (const DriftRow &row : rows)
+    qsizetype changed = 0;
+    for (const DriftRow &row : rows) {
         drifting += row.hasDrift() ? 1 : 0;
+        changed += row.changed() ? 1 : 0;
+    }
     if (rows.empty()) {
         m_summaryLabel->clear();
         return;
     }
     QString text = tr("%1 of %n rows drift", nullptr, static_cast<int>(rows.size())).arg(drifting);
+    if (changed > 0)
+        text += tr(" · %n changed in the last scan", nullptr, static_cast<int>(changed));
     if (m_proxy->rowCount() != static_cast<int>(rows.size()))
         text += tr(" · %n shown", nullptr, m_proxy->rowCount());
     m_summaryLabel->setText(text);

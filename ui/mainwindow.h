@@ -120,6 +120,7 @@ private:
     QComboBox *m_routeSelector = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QCheckBox *m_onlyDrift = nullptr;
+    QCheckBox *m_onlyChanged = nullptr;
     QAction *m_scanAction = nullptr;
     QAction *m_deepScanAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -58,8 +58,12 @@ void RowDetails::showRow(const Profile &profile, const DriftRow &row)
     for (std::size_t i = 0; i < row.cells.size() && i < profile.registries.size(); ++i) {
         const RegistryConfig &registry = profile.registries[i];
         const auto &cell = row.cells[i];
+        const SnapshotChange *change = row.change(i);
         QString body;
-        if (!cell)
+        if (!cell && change && change->kind == SnapshotChange::Kind::Vanished)
+            body = tr("<i>no such tag</i>: <b>vanished in the last scan</b>; it named <code>%1</code>")
+                       .arg(change->before);
+        else if (!cell)
             body = tr("<i>no such tag</i>");
         else if (!cell->error.isEmpty())
             body = QStringLiteral("<span style='color:#c01c28'>%1</span>").arg(cell->error.toHtmlEscaped());
@@ -68,6 +72,11 @@ void RowDetails::showRow(const Profile &profile, const DriftRow &row)
                        .arg(cell->digest, cell->mediaType.toHtmlEscaped(),
                             cell->platforms.isEmpty() ? tr("platforms not known")
                                                       : cell->platforms.join(QStringLiteral(", ")));
+            if (change && change->kind == SnapshotChange::Kind::Moved)
+                body += tr("<br><b>moved in the last scan</b>; it named <code>%1</code> before")
+                            .arg(change->before);
+            else if (change && change->kind == SnapshotChange::Kind::Appeared)
+                body += tr("<br><b>new in the last scan</b>");
             if (!cell->missingChildren.isEmpty())
                 body += QStringLiteral("<br><span style='color:#9141ac'>%1</span>")
                             .arg(tr("children missing: %1")

@@ -18,16 +18,31 @@ QString shortDigest(const QString &digest)
     return digest.section(u':', 1).left(12);
 }
 
-QString cellText(const std::optional<DriftCell> &cell)
+QString plainCellText(const DriftCell &cell);
+
+QString cellText(const std::optional<DriftCell> &cell, const SnapshotChange *change)
 {
+    // The last scan's news, after the digest: "moved" (from what), "new", or what vanished.
     if (!cell)
-        return QStringLiteral("-");
-    if (!cell->error.isEmpty())
+        return change && change->kind == SnapshotChange::Kind::Vanished
+                   ? QStringLiteral("- (vanished: %1)").arg(shortDigest(change->before))
+                   : QStringLiteral("-");
+    QString text = plainCellText(*cell);
+    if (change && change->kind == SnapshotChange::Kind::Moved)
+        text += QStringLiteral(" (moved from %1)").arg(shortDigest(change->before));
+    else if (change && change->kind == SnapshotChange::Kind::Appeared)
+        text += QStringLiteral(" (new)");
+    return text;
+}
+
+QString plainCellText(const DriftCell &cell)
+{
+    if (!cell.error.isEmpty())
         return QStringLiteral("error");
-    QString text = shortDigest(cell->digest);
-    if (cell->platforms.size() > 1)
-        text += QStringLiteral(" (%1 arch)").arg(cell->platforms.size());
-    if (!cell->missingChildren.isEmpty())
+    QString text = shortDigest(cell.digest);
+    if (cell.platforms.size() > 1)
+        text += QStringLiteral(" (%1 arch)").arg(cell.platforms.size());
+    if (!cell.missingChildren.isEmpty())
         text += QStringLiteral(" sparse");
     return text;
 }
@@ -51,6 +66,8 @@ int runCompare(CliContext &context, const QStringList &arguments)
         QStringLiteral("Compare the registries of a profile along its routes."));
     CliContext::addCommonOptions(parser);
     parser.addOption({QStringLiteral("only-drift"), QStringLiteral("Show only rows that drift.")});
+    parser.addOption({QStringLiteral("only-changed"),
+                      QStringLiteral("Show only tags the last scan saw move, appear or vanish.")});
     parser.addOption({QStringLiteral("route"),
                       QStringLiteral("Only this route, written FROM:TO (registry ids)."),
                       QStringLiteral("FROM:TO")});
@@ -74,6 +91,7 @@ int runCompare(CliContext &context, const QStringList &arguments)
 
     DriftFilter filter;
     filter.onlyDrift = parser.isSet(QStringLiteral("only-drift"));
+    filter.onlyChanged = parser.isSet(QStringLiteral("only-changed"));
     filter.repositories = GlobSet(parser.values(QStringLiteral("repository")));
     if (parser.isSet(QStringLiteral("route")) &&
         !context.route(*profile, parser.value(QStringLiteral("route")), QStringLiteral("compare")))
@@ -107,14 +125,16 @@ int runCompare(CliContext &context, const QStringList &arguments)
         TextTable table(header);
         for (const DriftRow &row : shown.rows) {
             QStringList cells{row.repository, row.tag};
-            for (const auto &cell : row.cells)
-                cells << cellText(cell);
+            for (std::size_t i = 0; i < row.cells.size(); ++i)
+                cells << cellText(row.cells[i], row.change(i));
             for (const auto &route : row.routes)
                 cells << routeText(route);
             table.addRow(cells);
         }
         if (table.isEmpty())
-            context.out() << (filter.onlyDrift ? "No drift.\n" : "Nothing to compare.\n");
+            context.out() << (filter.onlyChanged ? "Nothing changed in the last scan.\n"
+                              : filter.onlyDrift ? "No drift.\n"
+                                                 : "Nothing to compare.\n");
         else
             table.print(context.out());
     }

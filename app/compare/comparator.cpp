@@ -1,5 +1,6 @@
 #include "comparator.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <algorithm>
@@ -97,6 +98,16 @@ DriftMatrix compare(const Profile &profile, const std::vector<const Snapshot *> 
         }
     }
 
+    // What each registry's last scan saw change, by repository:tag, to mark those cells.
+    std::vector<QHash<QString, const SnapshotChange *>> changesOf(byRegistry.size());
+    bool anyChange = false;
+    for (std::size_t i = 0; i < byRegistry.size(); ++i)
+        if (byRegistry[i])
+            for (const SnapshotChange &c : byRegistry[i]->changes) {
+                changesOf[i].insert(c.repository + u':' + c.tag, &c);
+                anyChange = true;
+            }
+
     for (const auto &[repository, tagSet] : rows) {
         QStringList tags(tagSet.cbegin(), tagSet.cend());
         std::sort(tags.begin(), tags.end());
@@ -107,6 +118,13 @@ DriftMatrix compare(const Profile &profile, const std::vector<const Snapshot *> 
             row.cells.reserve(byRegistry.size());
             for (const Snapshot *s : byRegistry)
                 row.cells.push_back(cellFor(s, repository, tag));
+            if (anyChange) {
+                row.changes.resize(byRegistry.size());
+                const QString key = repository + u':' + tag;
+                for (std::size_t i = 0; i < byRegistry.size(); ++i)
+                    if (const SnapshotChange *c = changesOf[i].value(key))
+                        row.changes[i] = *c;
+            }
             row.routes.reserve(profile.routes.size());
             for (const Route &route : profile.routes) {
                 const auto from = indexOf.find(route.from);

@@ -8,6 +8,8 @@ bool DriftFilter::accepts(const DriftRow &row) const
         return false;
     if (!text.isEmpty() && !QString(row.repository + u':' + row.tag).contains(text, Qt::CaseInsensitive))
         return false;
+    if (onlyChanged && !row.changed())
+        return false;
     if (!onlyDrift)
         return true;
     for (std::size_t i = 0; i < row.routes.size(); ++i) {

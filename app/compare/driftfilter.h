@@ -7,10 +7,12 @@
 
 namespace quayside {
 
-// Which rows and routes of a matrix someone asked for: the CLI's --only-drift, --route,
+// Which rows and routes of a matrix someone asked for: the CLI's --only-drift, --only-changed,
+// --route,
 // --repository, and the console's filter bar.
 struct DriftFilter {
     bool onlyDrift = false;
+    bool onlyChanged = false; // rows whose tag the last scan saw move, appear or vanish
     std::optional<int> route; // index into DriftMatrix::routes; nullopt = all
     GlobSet repositories;     // empty = all
     QString text;             // substring of repository:tag, case-insensitive

@@ -39,10 +39,22 @@ QJsonObject toJson(const QString &profileName, const DriftMatrix &matrix)
                 {QStringLiteral("missingPlatforms"),
                  QJsonArray::fromStringList(status->missingPlatforms)}});
         }
-        rows.append(QJsonObject{{QStringLiteral("repository"), row.repository},
-                                {QStringLiteral("tag"), row.tag},
-                                {QStringLiteral("cells"), cells},
-                                {QStringLiteral("routes"), routes}});
+        QJsonObject out{{QStringLiteral("repository"), row.repository},
+                        {QStringLiteral("tag"), row.tag},
+                        {QStringLiteral("cells"), cells},
+                        {QStringLiteral("routes"), routes}};
+        // Only where the last scan saw this tag change, so unchanged rows read as before.
+        QJsonObject changes;
+        for (qsizetype i = 0; i < matrix.registryIds.size(); ++i)
+            if (const SnapshotChange *c = row.change(static_cast<std::size_t>(i))) {
+                QJsonObject o{{QStringLiteral("kind"), toString(c->kind)}};
+                if (!c->before.isEmpty())
+                    o.insert(QStringLiteral("before"), c->before);
+                changes.insert(matrix.registryIds.at(i), o);
+            }
+        if (!changes.isEmpty())
+            out.insert(QStringLiteral("changes"), changes);
+        rows.append(out);
     }
     return {{QStringLiteral("profile"), profileName},
             {QStringLiteral("registries"), QJsonArray::fromStringList(matrix.registryIds)},

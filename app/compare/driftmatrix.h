@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inventory/profile.h"
+#include "inventory/snapshot.h"
 
 #include <QString>
 #include <QStringList>
@@ -35,6 +36,21 @@ struct DriftRow {
     QString tag;
     std::vector<std::optional<DriftCell>> cells;  // one per registry, profile order
     std::vector<std::optional<RouteCell>> routes; // one per route; nullopt: tag on neither side
+    // Per registry (empty when nothing changed): how the last scan of that registry saw this
+    // tag change. A vanished tag's cell is empty; its change says what it named before.
+    std::vector<std::optional<SnapshotChange>> changes;
+
+    const SnapshotChange *change(std::size_t registry) const
+    {
+        return registry < changes.size() && changes[registry] ? &*changes[registry] : nullptr;
+    }
+    bool changed() const
+    {
+        for (const auto &c : changes)
+            if (c)
+                return true;
+        return false;
+    }
 
     bool hasDrift() const
     {

@@ -816,9 +816,14 @@ void Scanner::registryDone(RegistryScan *scan)
     if (m_cancelled)
         return;
     Snapshot &snapshot = scan->snapshot();
-    if (const Snapshot *before = previous(snapshot.registryId); before && snapshot.error.isEmpty())
-        for (SnapshotChange &change : diffSnapshots(*before, snapshot))
-            m_changes.emplace_back(snapshot.registryId, std::move(change));
+    // Against a registry that could not be read last time, every tag would look new: no diff.
+    if (const Snapshot *before = previous(snapshot.registryId);
+        before && before->error.isEmpty() && snapshot.error.isEmpty()) {
+        snapshot.previousTakenAt = before->takenAt;
+        snapshot.changes = diffSnapshots(*before, snapshot);
+        for (const SnapshotChange &change : snapshot.changes)
+            m_changes.emplace_back(snapshot.registryId, change);
+    }
     log::scan()->info("{}: {} repositories, {} tags in {} ms{}", snapshot.registryId,
                       snapshot.repositories.size(), snapshot.tagCount(), m_clock.elapsed(),
                       snapshot.error.isEmpty() ? QString() : QStringLiteral(" (") + snapshot.error + u')');

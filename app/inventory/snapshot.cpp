@@ -38,6 +38,15 @@ QString toString(SnapshotChange::Kind kind)
     return QStringLiteral("moved");
 }
 
+std::optional<SnapshotChange::Kind> changeKindFromString(const QString &text)
+{
+    for (const auto kind : {SnapshotChange::Kind::Appeared, SnapshotChange::Kind::Vanished,
+                            SnapshotChange::Kind::Moved})
+        if (toString(kind) == text)
+            return kind;
+    return std::nullopt;
+}
+
 std::vector<SnapshotChange> diffSnapshots(const Snapshot &before, const Snapshot &after)
 {
     std::vector<SnapshotChange> changes;

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace quayside {
 
@@ -42,6 +43,16 @@ struct RepositorySnapshot {
     QDateTime lastModified;
 };
 
+// What changed between two snapshots of one registry, for "rescan changed N tags".
+struct SnapshotChange {
+    enum class Kind { Appeared, Vanished, Moved };
+    Kind kind;
+    QString repository;
+    QString tag;
+    QString before; // digest (Moved, Vanished)
+    QString after;  // digest (Moved, Appeared)
+};
+
 // Everything one registry held at one moment, keyed by logical repository name (the profile's
 // prefix removed). Persisted between runs so the console opens at once on the last state.
 struct Snapshot {
@@ -54,23 +65,18 @@ struct Snapshot {
     QString error; // why the registry could not be listed at all
     std::map<QString, RepositorySnapshot> repositories;
     QHash<QString, ManifestFacts> manifests; // digest → facts, for every digest referenced
+    // What this scan saw change since the one before it (taken at previousTakenAt), kept with
+    // the snapshot so the console still marks moved tags after a restart.
+    QDateTime previousTakenAt;
+    std::vector<SnapshotChange> changes;
 
     qsizetype tagCount() const;
     const TagEntry *tag(const QString &repository, const QString &tag) const;
     const ManifestFacts *facts(const QString &digest) const;
 };
 
-// What changed between two snapshots of one registry, for "rescan changed N tags".
-struct SnapshotChange {
-    enum class Kind { Appeared, Vanished, Moved };
-    Kind kind;
-    QString repository;
-    QString tag;
-    QString before; // digest (Moved, Vanished)
-    QString after;  // digest (Moved, Appeared)
-};
-
 std::vector<SnapshotChange> diffSnapshots(const Snapshot &before, const Snapshot &after);
 QString toString(SnapshotChange::Kind kind);
+std::optional<SnapshotChange::Kind> changeKindFromString(const QString &text);
 
 } // namespace quayside

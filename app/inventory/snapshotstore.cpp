@@ -89,6 +89,22 @@ QByteArray SnapshotStore::toJson(const Snapshot &snapshot)
                      {QStringLiteral("manifests"), manifests}};
     if (!snapshot.error.isEmpty())
         root.insert(QStringLiteral("error"), snapshot.error);
+    if (snapshot.previousTakenAt.isValid()) {
+        QJsonArray changes;
+        for (const SnapshotChange &c : snapshot.changes) {
+            QJsonObject o{{QStringLiteral("kind"), toString(c.kind)},
+                          {QStringLiteral("repository"), c.repository},
+                          {QStringLiteral("tag"), c.tag}};
+            if (!c.before.isEmpty())
+                o.insert(QStringLiteral("before"), c.before);
+            if (!c.after.isEmpty())
+                o.insert(QStringLiteral("after"), c.after);
+            changes.append(o);
+        }
+        root.insert(QStringLiteral("previousTakenAt"),
+                    snapshot.previousTakenAt.toUTC().toString(Qt::ISODateWithMs));
+        root.insert(QStringLiteral("changes"), changes);
+    }
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
@@ -148,6 +164,19 @@ std::optional<Snapshot> SnapshotStore::fromJson(const QByteArray &json, QString 
         f.configDigest = mo.value(QLatin1String("config")).toString();
         f.configSize = static_cast<qint64>(mo.value(QLatin1String("configSize")).toDouble(-1));
         s.manifests.insert(m.key(), std::move(f));
+    }
+    // Optional (older snapshots lack them): what the scan that took this one saw change.
+    s.previousTakenAt = QDateTime::fromString(root.value(QLatin1String("previousTakenAt")).toString(),
+                                              Qt::ISODateWithMs);
+    for (const QJsonValue &v : root.value(QLatin1String("changes")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const auto kind = changeKindFromString(o.value(QLatin1String("kind")).toString());
+        if (!kind)
+            continue;
+        s.changes.push_back({*kind, o.value(QLatin1String("repository")).toString(),
+                             o.value(QLatin1String("tag")).toString(),
+                             o.value(QLatin1String("before")).toString(),
+                             o.value(QLatin1String("after")).toString()});
     }
     return s;
 }

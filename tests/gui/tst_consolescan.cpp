@@ -3,6 +3,8 @@
 // snapshot without touching the network.
 #include "driftfilterproxymodel.h"
 #include "driftmatrixmodel.h"
+#include "inventory/profileloader.h"
+#include "inventory/snapshotstore.h"
 #include "mainwindow.h"
 #include "rowdetails.h"
 #include "support/application.h"
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void initTestCase();
     void scanFillsTheMatrixAndFiltersFindThePlantedDrift();
     void reopensOnTheSavedSnapshot();
+    void lastScanChangesAreMarkedAndFiltered();
 
 private:
     std::unique_ptr<test::TestSandbox> m_sandbox;
@@ -109,6 +112,62 @@ void TestConsoleScan::reopensOnTheSavedSnapshot()
     QVERIFY(view->model()->rowCount() > 80);
     auto *age = window.findChild<QLabel *>(QStringLiteral("snapshotLabel"));
     QVERIFY2(age->text().contains(QStringLiteral("deep")), qPrintable(age->text()));
+}
+
+// The saved snapshot of the old registry is doctored to what it was "before": fedora:latest named
+// other content, fedora:39 was not there yet, and a tag that only quay holds was there. A fast
+// scan then sees the real registry: the three cells are marked, "Only changed" shows exactly
+// those rows, and a reopened window still marks them (the snapshot keeps them).
+void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
+{
+    const ProfileLoad load = ProfileLoader::fromFile(m_sandbox->profilePath());
+    QVERIFY2(load.ok(), qPrintable(load.errorText()));
+    const RegistryConfig &registry = *load.profile->registry(QStringLiteral("registry"));
+    SnapshotStore store;
+    auto before = store.load(*load.profile, registry);
+    QVERIFY(before);
+    auto &fedora = before->repositories[QStringLiteral("fedora")].tags;
+    const QString latest = fedora.at(QStringLiteral("latest")).digest;
+    fedora[QStringLiteral("latest")].digest = fedora.at(QStringLiteral("40")).digest;
+    QVERIFY(fedora.erase(QStringLiteral("39")));
+    fedora[QStringLiteral("40-backup-20240510")] = fedora.at(QStringLiteral("40-aarch64"));
+    QVERIFY(store.save(*load.profile, *before));
+
+    MainWindow window;
+    QVERIFY(window.openProfile(m_sandbox->profilePath()));
+    window.show();
+    auto *view = window.findChild<QTableView *>(QStringLiteral("matrixView"));
+    QSignalSpy finished(&window, &MainWindow::scanFinished);
+    window.scan(false);
+    QVERIFY(finished.wait(120000));
+
+    auto *summary = window.findChild<QLabel *>(QStringLiteral("summaryLabel"));
+    QVERIFY2(summary->text().contains(QStringLiteral("3 changed in the last scan")), qPrintable(summary->text()));
+    auto *onlyChanged = window.findChild<QCheckBox *>(QStringLiteral("onlyChanged"));
+    onlyChanged->setChecked(true);
+    QCOMPARE(view->model()->rowCount(), 3);
+    const int registryColumn = DriftMatrixModel::FixedColumnCount; // the old registry comes first
+    QMap<QString, QString> cells;
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        const QModelIndex cell = view->model()->index(row, registryColumn);
+        QVERIFY(cell.data(Qt::BackgroundRole).isValid());
+        cells.insert(view->model()->index(row, DriftMatrixModel::TagColumn).data().toString(),
+                     cell.data().toString());
+    }
+    QCOMPARE(cells.keys(), (QStringList{QStringLiteral("39"), QStringLiteral("40-backup-20240510"),
+                                        QStringLiteral("latest")}));
+    QVERIFY2(cells.value(QStringLiteral("latest")).startsWith(QStringLiteral("↻ ") + latest.mid(7, 12)),
+             qPrintable(cells.value(QStringLiteral("latest"))));
+    QVERIFY2(cells.value(QStringLiteral("39")).startsWith(QStringLiteral("+ ")), qPrintable(cells.value(QStringLiteral("39"))));
+    QCOMPARE(cells.value(QStringLiteral("40-backup-20240510")), QStringLiteral("— vanished"));
+    QVERIFY(window.selectRow(QStringLiteral("fedora:latest")));
+    auto *details = window.findChild<RowDetails *>(QStringLiteral("rowDetails"));
+    QVERIFY2(details->toPlainText().contains(QStringLiteral("moved in the last scan")), qPrintable(details->toPlainText()));
+
+    MainWindow reopened;
+    QVERIFY(reopened.openProfile(m_sandbox->profilePath()));
+    reopened.findChild<QCheckBox *>(QStringLiteral("onlyChanged"))->setChecked(true);
+    QCOMPARE(reopened.findChild<QTableView *>(QStringLiteral("matrixView"))->model()->rowCount(), 3);
 }
 
 QTEST_MAIN(TestConsoleScan)

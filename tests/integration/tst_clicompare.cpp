@@ -2,6 +2,7 @@
 // filters, exit codes, no progress noise when piped, and --offline on stored snapshots.
 #include "testsandbox.h"
 
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void scanThenCompareJson();
     void filtersAndFailOnDrift();
     void tableForPeople();
+    void onlyChangedShowsWhatTheLastScanSaw();
     void unreadableRegistryExitsThree();
 
 private:
@@ -149,6 +151,60 @@ void TestCliCompare::tableForPeople()
     QVERIFY(lines.first().startsWith("REPOSITORY"));
     QVERIFY(r.out.contains("arch-missing: s390x"));
     QVERIFY(!r.out.contains("fedora-toolbox"));
+}
+
+// The stored snapshot of the old registry is set back to "before" (fedora:latest named fedora:40's
+// content, fedora:39 was not there); a fast scan sees the real registry and says so, and
+// compare --only-changed shows exactly those two tags, in the table and in JSON.
+void TestCliCompare::onlyChangedShowsWhatTheLastScanSaw()
+{
+    QDirIterator files(m_cache.path(), {QStringLiteral("registry.json")}, QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY(files.hasNext());
+    QFile file(files.next());
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QJsonObject snapshot = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonObject repositories = snapshot.value(QLatin1String("repositories")).toObject();
+    QJsonObject fedora = repositories.value(QLatin1String("fedora")).toObject();
+    QJsonObject tags = fedora.value(QLatin1String("tags")).toObject();
+    const QString latest = tags.value(QLatin1String("latest")).toObject().value(QLatin1String("digest")).toString();
+    const QString forty = tags.value(QLatin1String("40")).toObject().value(QLatin1String("digest")).toString();
+    QVERIFY(latest != forty && tags.contains(QLatin1String("39")));
+    tags.insert(QStringLiteral("latest"), tags.value(QLatin1String("40")));
+    tags.remove(QStringLiteral("39"));
+    fedora.insert(QStringLiteral("tags"), tags);
+    repositories.insert(QStringLiteral("fedora"), fedora);
+    snapshot.insert(QStringLiteral("repositories"), repositories);
+    QVERIFY(file.resize(0) && file.write(QJsonDocument(snapshot).toJson()) > 0);
+    file.close();
+
+    const Run scan = cli({QStringLiteral("scan")});
+    QVERIFY2(scan.code == 0, scan.err.constData());
+    const QByteArray moved = forty.mid(7, 12).toLatin1();
+    QVERIFY2(scan.out.contains(QByteArray(QByteArray("registry fedora:latest moved ") + moved)), scan.out.constData());
+
+    const Run table = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--only-changed")});
+    QCOMPARE(table.code, 0);
+    QVERIFY2(table.out.contains(QByteArray(QByteArray("(moved from ") + moved + ")")), table.out.constData());
+    QVERIFY2(table.out.contains("(new)"), table.out.constData());
+    QCOMPARE(table.out.trimmed().split('\n').size(), 3); // header and two rows
+
+    const Run json = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--only-changed"),
+                          QStringLiteral("--format"), QStringLiteral("json")});
+    QCOMPARE(json.code, 0);
+    QStringList seen;
+    for (const QJsonValue &row : QJsonDocument::fromJson(json.out).object().value(QLatin1String("rows")).toArray()) {
+        const QJsonObject o = row.toObject();
+        const QJsonObject change = o.value(QLatin1String("changes")).toObject().value(QLatin1String("registry")).toObject();
+        seen << o.value(QLatin1String("tag")).toString() + u' ' + change.value(QLatin1String("kind")).toString() +
+                    u' ' + change.value(QLatin1String("before")).toString();
+    }
+    QCOMPARE(seen, (QStringList{QStringLiteral("39 appeared "), QStringLiteral("latest moved ") + forty}));
+
+    // The next scan finds nothing new: nothing is marked any more.
+    QCOMPARE(cli({QStringLiteral("scan")}).code, 0);
+    const Run after = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--only-changed")});
+    QCOMPARE(after.code, 0);
+    QVERIFY2(after.out.contains("Nothing changed in the last scan."), after.out.constData());
 }
 
 void TestCliCompare::unreadableRegistryExitsThree()

@@ -289,6 +289,21 @@ void TestScanner::rescanReportsMovedAppearedVanished()
                                 QStringLiteral("old vanished")}));
     QCOMPARE(second.front().tag(QStringLiteral("app"), QStringLiteral("latest"))->digest,
              second.front().tag(QStringLiteral("app"), QStringLiteral("40"))->digest);
+
+    // The snapshot keeps what its scan saw change (the console marks those cells, even after a
+    // restart); the next rescan that finds nothing new clears the marks.
+    QCOMPARE(second.front().previousTakenAt, first.front().takenAt);
+    QCOMPARE(second.front().changes.size(), std::size_t(3));
+    const DriftMatrix matrix = compare(*load.profile, {&second.front()});
+    QStringList marked;
+    for (const DriftRow &row : matrix.rows)
+        if (const SnapshotChange *c = row.change(0))
+            marked << row.tag + u' ' + toString(c->kind);
+    marked.sort();
+    QCOMPARE(marked, (QStringList{QStringLiteral("40 appeared"), QStringLiteral("latest moved")}));
+    const auto third = scan(*load.profile, false, second);
+    QVERIFY(third.front().changes.empty());
+    QCOMPARE(third.front().previousTakenAt, second.front().takenAt);
 }
 
 void TestScanner::quayChangeInTheSameSecondIsSeen()

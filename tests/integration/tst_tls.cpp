@@ -23,6 +23,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdio>
+
 using namespace quayside;
 using test::await;
 
@@ -48,6 +50,7 @@ private:
     RegistryConfig secure(bool withCa, bool insecure) const;
     QString proxyBlock(int port, int backendPort) const;
     QString writeProfile(const QString &name, const QJsonArray &registries, const QString &from) const;
+    QByteArray serverErrors() const;
 
     std::unique_ptr<test::TestSandbox> m_source;  // the shared seeded sandbox, read only
     std::unique_ptr<test::TestSandbox> m_backend; // an empty registry behind the TLS proxy
@@ -125,6 +128,23 @@ QString TestTls::writeProfile(const QString &name, const QJsonArray &registries,
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(profile).toJson()) < 0)
         qFatal("cannot write %s", qPrintable(path));
     return path;
+}
+
+// What the TLS front and the registry behind it logged as errors: printed with a failed copy,
+// so a failure says which side saw what.
+QByteArray TestTls::serverErrors() const
+{
+    QByteArray out;
+    for (const QString &path : QStringList{m_backend->stateDir() + QStringLiteral("/logs/registry.log"),
+                                            m_proxy->dir() + QStringLiteral("/error.log")}) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : file.readAll().split('\n'))
+            if (line.contains("error") || line.contains("warn"))
+                out += line.left(600) + '\n';
+    }
+    return out.right(4000);
 }
 
 TestTls::Run TestTls::cli(const QStringList &arguments)
@@ -263,7 +283,10 @@ void TestTls::redirectsOverTlsPassStep3()
              QStringLiteral("--no-estimate"), QStringLiteral("--profile"), profile});
     QVERIFY2(r.code == 0, r.err.constData());
     r = cli({QStringLiteral("apply"), plan, QStringLiteral("--yes"), QStringLiteral("--profile"), profile});
-    QVERIFY2(r.code == 0, QByteArray(r.out.right(1200) + r.err.right(1500)).constData());
+    if (r.code != 0) // QTest cuts long messages: the whole story goes to stderr
+        std::fprintf(stderr, "apply failed:\n%s\n%s\nserver errors:\n%s\n", r.out.constData(),
+                     r.err.constData(), serverErrors().constData());
+    QCOMPARE(r.code, 0);
 
     const QStringList check{QStringLiteral("roadmap"), QStringLiteral("check"), QStringLiteral("3"),
                             QStringLiteral("--offline"), QStringLiteral("--profile"), profile,

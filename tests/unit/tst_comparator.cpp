@@ -43,6 +43,7 @@ private Q_SLOTS:
     void wholeMatrix();
     void filtersAndJson();
     void snapshotsRoundTripAndDiff();
+    void lastScanChangesMarkCells();
 };
 
 void TestComparator::routeStatus_data()
@@ -240,10 +241,18 @@ void TestComparator::snapshotsRoundTripAndDiff()
     f.platforms = {QStringLiteral("linux/s390x")};
     s.manifests.insert(digest('a'), f);
 
+    s.previousTakenAt = s.takenAt.addSecs(-3600);
+    s.changes = {{SnapshotChange::Kind::Moved, QStringLiteral("fedora"), QStringLiteral("41"), digest('f'), digest('a')},
+                 {SnapshotChange::Kind::Vanished, QStringLiteral("fedora"), QStringLiteral("39"), digest('f'), {}}};
+
     QString error;
     const auto back = SnapshotStore::fromJson(SnapshotStore::toJson(s), &error);
     QVERIFY2(back, qPrintable(error));
     QCOMPARE(SnapshotStore::toJson(*back), SnapshotStore::toJson(s));
+    QCOMPARE(back->previousTakenAt, s.previousTakenAt);
+    QCOMPARE(back->changes.size(), std::size_t(2));
+    QCOMPARE(toString(back->changes[1].kind), QStringLiteral("vanished"));
+    QCOMPARE(back->changes[1].before, digest('f'));
     QCOMPARE(back->tagCount(), 2);
     QCOMPARE(back->facts(digest('a'))->children, f.children);
 
@@ -262,6 +271,70 @@ void TestComparator::snapshotsRoundTripAndDiff()
     seen.sort();
     QCOMPARE(seen, (QStringList{QStringLiteral("40 vanished"), QStringLiteral("41 moved"),
                                 QStringLiteral("42 appeared")}));
+}
+
+// What the last scan saw change marks the cells it concerns, in the matrix, the filter and JSON;
+// a vanished tag marks the empty cell of a row other registries still hold.
+void TestComparator::lastScanChangesMarkCells()
+{
+    const Profile profile = twoRegistryProfile();
+    Snapshot old;
+    old.registryId = QStringLiteral("old");
+    Snapshot now;
+    now.registryId = QStringLiteral("new");
+    put(old, QStringLiteral("fedora"), QStringLiteral("latest"), digest('a'));
+    put(old, QStringLiteral("fedora"), QStringLiteral("41"), digest('a'));
+    put(old, QStringLiteral("fedora"), QStringLiteral("40"), digest('b'));
+    put(old, QStringLiteral("fedora"), QStringLiteral("42"), digest('c'));
+    put(now, QStringLiteral("fedora"), QStringLiteral("latest"), digest('a'));
+    put(now, QStringLiteral("fedora"), QStringLiteral("41"), digest('a'));
+    put(now, QStringLiteral("fedora"), QStringLiteral("40"), digest('b'));
+    old.previousTakenAt = QDateTime::currentDateTimeUtc().addSecs(-600);
+    old.changes = {{SnapshotChange::Kind::Moved, QStringLiteral("fedora"), QStringLiteral("latest"), digest('b'), digest('a')},
+                   {SnapshotChange::Kind::Appeared, QStringLiteral("fedora"), QStringLiteral("42"), {}, digest('c')}};
+    now.changes = {{SnapshotChange::Kind::Vanished, QStringLiteral("fedora"), QStringLiteral("42"), digest('c'), {}},
+                   {SnapshotChange::Kind::Vanished, QStringLiteral("fedora"), QStringLiteral("gone"), digest('d'), {}}};
+
+    const DriftMatrix m = compare(profile, {&old, &now});
+    QCOMPARE(m.rows.size(), std::size_t(4)); // a tag gone from everywhere makes no row
+    auto row = [&](const QString &tag) -> const DriftRow & {
+        for (const DriftRow &r : m.rows)
+            if (r.tag == tag)
+                return r;
+        qFatal("no row %s", qPrintable(tag));
+    };
+    QVERIFY(!row(QStringLiteral("40")).changed());
+    QVERIFY(!row(QStringLiteral("41")).changed()); // same digest as latest, but it did not move
+    QCOMPARE(toString(row(QStringLiteral("latest")).change(0)->kind), QStringLiteral("moved"));
+    QCOMPARE(row(QStringLiteral("latest")).change(0)->before, digest('b'));
+    QVERIFY(!row(QStringLiteral("latest")).change(1));
+    const DriftRow &fortyTwo = row(QStringLiteral("42"));
+    QCOMPARE(toString(fortyTwo.change(0)->kind), QStringLiteral("appeared"));
+    QVERIFY(!fortyTwo.cells[1]);
+    QCOMPARE(toString(fortyTwo.change(1)->kind), QStringLiteral("vanished"));
+    QCOMPARE(fortyTwo.change(1)->before, digest('c'));
+
+    DriftFilter onlyChanged;
+    onlyChanged.onlyChanged = true;
+    const DriftMatrix changed = onlyChanged.apply(m);
+    QStringList tags;
+    for (const DriftRow &r : changed.rows)
+        tags << r.tag;
+    QCOMPARE(tags, (QStringList{QStringLiteral("42"), QStringLiteral("latest")}));
+    onlyChanged.onlyDrift = true; // both: latest is in sync, so only 42 is left
+    QCOMPARE(onlyChanged.apply(m).rows.size(), std::size_t(1));
+
+    const QJsonArray rows = toJson(QStringLiteral("t"), changed).value(QLatin1String("rows")).toArray();
+    const QJsonObject changes = rows.at(0).toObject().value(QLatin1String("changes")).toObject();
+    QCOMPARE(changes.value(QLatin1String("old")).toObject().value(QLatin1String("kind")).toString(),
+             QStringLiteral("appeared"));
+    QCOMPARE(changes.value(QLatin1String("new")).toObject().value(QLatin1String("before")).toString(), digest('c'));
+    // Rows nothing happened to carry no "changes" key at all.
+    const QJsonArray all = toJson(QStringLiteral("t"), m).value(QLatin1String("rows")).toArray();
+    for (const QJsonValue &r : all)
+        QCOMPARE(r.toObject().contains(QLatin1String("changes")),
+                 r.toObject().value(QLatin1String("tag")).toString() == QLatin1String("42") ||
+                     r.toObject().value(QLatin1String("tag")).toString() == QLatin1String("latest"));
 }
 
 QTEST_APPLESS_MAIN(TestComparator)
