@@ -731,13 +731,19 @@ void RegistryClient::uploadFinish(std::shared_ptr<Upload> upload)
 
 void RegistryClient::uploadRecover(std::shared_ptr<Upload> upload, const RegistryError &why)
 {
-    // Only failures a retry can cure; a 400 DIGEST_INVALID or a 401 will not change.
-    if (!why.isRetryable() || ++upload->restarts > kUploadRestarts) {
+    // Only failures a retry can cure; a 401 or a 404 will not change. A DIGEST_INVALID can:
+    // what we send was checked against its digest when it was read, so the registry received
+    // damaged bytes (Qt's HTTP stack has resent uploads wrongly over a reused connection).
+    const bool damaged = why.httpStatus == 400 && why.code == QLatin1String("DIGEST_INVALID");
+    if ((!why.isRetryable() && !damaged) || ++upload->restarts > kUploadRestarts) {
         upload->done(why);
         return;
     }
-    log::net()->info("{}: upload of {} interrupted ({}); restarting", m_config.id,
-                     upload->digest.toString(), why.toString());
+    auto level = damaged ? spdlog::level::warn : spdlog::level::info;
+    log::net()->log(level, "{}: upload of {} {} ({}); restarting", m_config.id,
+                    upload->digest.toString(),
+                    damaged ? QStringLiteral("arrived damaged") : QStringLiteral("interrupted"),
+                    why.toString());
     startUpload(upload->repository, [this, upload](Result<QUrl> location) {
         if (!location.ok()) {
             upload->done(location.error());

@@ -132,6 +132,14 @@ Transport::~Transport()
             pending->done = nullptr;
 }
 
+namespace {
+QPointer<Transport> &mainThreadTransport()
+{
+    static QPointer<Transport> transport;
+    return transport;
+}
+} // namespace
+
 Transport *Transport::forCurrentThread()
 {
     thread_local QPointer<Transport> transport;
@@ -139,9 +147,16 @@ Transport *Transport::forCurrentThread()
         auto *app = QCoreApplication::instance();
         const bool mainThread = app && QThread::currentThread() == app->thread();
         transport = new Transport(mainThread ? app : nullptr);
-        if (!mainThread)
+        if (mainThread) {
+            // Gone before the application starts to go: as a mere child of it, the network
+            // manager's HTTP thread would close its TLS connections while QCoreApplication is
+            // half destroyed, which Qt 6.4 answers with a warning and, at times, a double free.
+            mainThreadTransport() = transport;
+            qAddPostRoutine([] { delete mainThreadTransport().data(); });
+        } else {
             QObject::connect(QThread::currentThread(), &QThread::finished, transport,
                              &QObject::deleteLater);
+        }
     }
     return transport;
 }

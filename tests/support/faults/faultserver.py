@@ -26,7 +26,9 @@ Routes (all under /v2/):
   POST /v2/upload/blobs/uploads/        202 + Location of a new session
   PUT  <session>?digest=                the first PUT of the server's life fails with 500 (after
                                         reading the body); later ones check the digest and 201
-  HEAD/GET /v2/upload/blobs/<digest>    what was uploaded
+  POST/PUT /v2/damaged/blobs/uploads/   the same, but the first PUT answers 400 DIGEST_INVALID, as
+                                        a registry does when the bytes were damaged on the way
+  HEAD/GET /v2/{upload,damaged}/blobs/<digest>  what was uploaded
 """
 import argparse
 import email.utils
@@ -97,21 +99,26 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        if self.path.startswith("/v2/upload/blobs/uploads/"):
-            n = self._count("session")
-            return self._send(202, b"", headers={"Location": f"/v2/upload/blobs/uploads/session-{n}?_state=s{n}",
-                                                 "Range": "0-0"})
+        for repo in ("upload", "damaged"):
+            if self.path.startswith(f"/v2/{repo}/blobs/uploads/"):
+                n = self._count("session")
+                return self._send(202, b"", headers={"Location": f"/v2/{repo}/blobs/uploads/session-{n}?_state=s{n}",
+                                                     "Range": "0-0"})
         return self._error(404, "NAME_UNKNOWN", "no uploads here")
 
     def do_PUT(self):
         self._record()
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
-        if not url.path.startswith("/v2/upload/blobs/uploads/session-"):
+        damaged = url.path.startswith("/v2/damaged/blobs/uploads/session-")
+        if not damaged and not url.path.startswith("/v2/upload/blobs/uploads/session-"):
             return self._error(404, "BLOB_UPLOAD_UNKNOWN", "no such upload")
-        if self._count("put") == 1:
-            return self._error(500, "INTERNAL", "storage hiccup")
         digest = parse_qs(url.query).get("digest", [""])[0]
+        if damaged:
+            if self._count("damaged-put") == 1:
+                return self._error(400, "DIGEST_INVALID", "provided digest did not match uploaded content")
+        elif self._count("put") == 1:
+            return self._error(500, "INTERNAL", "storage hiccup")
         actual = "sha256:" + hashlib.sha256(body).hexdigest()
         if digest != actual:
             return self._error(400, "DIGEST_INVALID", f"content is {actual}")
@@ -142,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"repositories": ["e"]}).encode())
         parts = path.split("/")
         name = parts[2] if len(parts) > 2 else ""
-        if name == "upload" and len(parts) > 4 and parts[3] == "blobs":
+        if name in ("upload", "damaged") and len(parts) > 4 and parts[3] == "blobs":
             with STATE["lock"]:
                 blob = STATE["blobs"].get(parts[4])
             if blob is None:
