@@ -46,6 +46,9 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     fill.setAlpha(inSync ? 28 : 48);
     QPainterPath path;
     path.addRoundedRect(QRectF(pill), pill.height() / 2.0, pill.height() / 2.0);
+    // On a selected row the tint alone would sink into the highlight: give the pill a light base.
+    if (option.state & QStyle::State_Selected)
+        painter->fillPath(path, QColor(255, 255, 255, 235));
     painter->fillPath(path, fill);
     painter->setFont(font);
     painter->setPen(colour.darker(inSync ? 110 : 130));

@@ -18,7 +18,17 @@ QString shortDigest(const QString &digest)
     return digest.section(u':', 1).left(12);
 }
 
-QString plainCellText(const DriftCell &cell);
+QString plainCellText(const DriftCell &cell)
+{
+    if (!cell.error.isEmpty())
+        return QStringLiteral("error");
+    QString text = shortDigest(cell.digest);
+    if (cell.platforms.size() > 1)
+        text += QStringLiteral(" (%1 arch)").arg(cell.platforms.size());
+    if (!cell.missingChildren.isEmpty())
+        text += QStringLiteral(" sparse");
+    return text;
+}
 
 QString cellText(const std::optional<DriftCell> &cell, const SnapshotChange *change)
 {
@@ -32,18 +42,6 @@ QString cellText(const std::optional<DriftCell> &cell, const SnapshotChange *cha
         text += QStringLiteral(" (moved from %1)").arg(shortDigest(change->before));
     else if (change && change->kind == SnapshotChange::Kind::Appeared)
         text += QStringLiteral(" (new)");
-    return text;
-}
-
-QString plainCellText(const DriftCell &cell)
-{
-    if (!cell.error.isEmpty())
-        return QStringLiteral("error");
-    QString text = shortDigest(cell.digest);
-    if (cell.platforms.size() > 1)
-        text += QStringLiteral(" (%1 arch)").arg(cell.platforms.size());
-    if (!cell.missingChildren.isEmpty())
-        text += QStringLiteral(" sparse");
     return text;
 }
 

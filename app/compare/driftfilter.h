@@ -8,8 +8,7 @@
 namespace quayside {
 
 // Which rows and routes of a matrix someone asked for: the CLI's --only-drift, --only-changed,
-// --route,
-// --repository, and the console's filter bar.
+// --route, --repository, and the console's filter bar.
 struct DriftFilter {
     bool onlyDrift = false;
     bool onlyChanged = false; // rows whose tag the last scan saw move, appear or vanish

@@ -733,13 +733,13 @@ void RegistryClient::uploadRecover(std::shared_ptr<Upload> upload, const Registr
 {
     // Only failures a retry can cure; a 401 or a 404 will not change. A DIGEST_INVALID can:
     // what we send was checked against its digest when it was read, so the registry received
-    // damaged bytes (Qt's HTTP stack has resent uploads wrongly over a reused connection).
+    // it damaged on the way, and sending it again on a new session is safe.
     const bool damaged = why.httpStatus == 400 && why.code == QLatin1String("DIGEST_INVALID");
     if ((!why.isRetryable() && !damaged) || ++upload->restarts > kUploadRestarts) {
         upload->done(why);
         return;
     }
-    auto level = damaged ? spdlog::level::warn : spdlog::level::info;
+    const auto level = damaged ? spdlog::level::warn : spdlog::level::info;
     log::net()->log(level, "{}: upload of {} {} ({}); restarting", m_config.id,
                     upload->digest.toString(),
                     damaged ? QStringLiteral("arrived damaged") : QStringLiteral("interrupted"),
