@@ -434,14 +434,32 @@ void MainWindow::recompute()
         m_matrixModel->setMatrix({});
     else
         m_matrixModel->setMatrix(compare(m_profile, pointers));
-    m_emptyState->setMessage(
-        m_snapshots.empty() ? tr("Nothing read from “%1” yet").arg(m_profile.name)
-                            : tr("No row matches the filter"),
-        m_snapshots.empty() ? tr("Scan (F5) to read its %n registries; each row will be a "
-                                 "repository:tag and each route column whether the destination "
-                                 "matches.",
-                                 nullptr, static_cast<int>(m_profile.registries.size()))
-                            : tr("Clear the filter or untick “Only drift” and “Only changed”."));
+    // An empty table says why: never read, nothing readable, nothing there, or the filter.
+    QStringList unreadable;
+    for (const Snapshot &s : m_snapshots)
+        if (!s.error.isEmpty())
+            unreadable << s.error;
+    const int registries = static_cast<int>(m_profile.registries.size());
+    if (m_snapshots.empty())
+        m_emptyState->setMessage(tr("Nothing read from “%1” yet").arg(m_profile.name),
+                                 tr("Scan (F5) to read its %n registries; each row will be a "
+                                    "repository:tag and each route column whether the "
+                                    "destination matches.",
+                                    nullptr, registries));
+    else if (!m_matrixModel->matrix().rows.empty())
+        m_emptyState->setMessage(tr("No row matches the filter"),
+                                 tr("Clear the filter or untick “Only drift” and “Only changed”."));
+    else if (!unreadable.isEmpty())
+        m_emptyState->setMessage(tr("%1 of %n registries could not be read", nullptr, registries)
+                                     .arg(unreadable.size()),
+                                 tr("%1. The Registries pane says why for each; scan again (F5) "
+                                    "once they answer.")
+                                     .arg(unreadable.first()));
+    else
+        m_emptyState->setMessage(tr("These registries hold no tags"),
+                                 tr("Nothing of “%1” was found in them (check the profile's "
+                                    "prefixes and repository filters).")
+                                     .arg(m_profile.name));
     updateSummary();
     updateSnapshotAge();
 }
@@ -552,12 +570,16 @@ void MainWindow::scan(bool deep)
                     log::ui()->warn("{}", error);
             }
             const auto changes = scanner->changes();
-            statusBar()->showMessage(
-                tr("%1 scan done in %2 s; %n tags changed since the last scan", nullptr,
-                   static_cast<int>(changes.size()))
-                    .arg(deep ? tr("Deep") : tr("Fast"))
-                    .arg(double(scanner->elapsedMs()) / 1000.0, 0, 'f', 1),
-                15000);
+            int unreadable = 0;
+            for (const Snapshot &s : scanner->snapshots())
+                unreadable += s.error.isEmpty() ? 0 : 1;
+            QString message = tr("%1 scan done in %2 s; %n tags changed since the last scan", nullptr,
+                                 static_cast<int>(changes.size()))
+                                  .arg(deep ? tr("Deep") : tr("Fast"))
+                                  .arg(double(scanner->elapsedMs()) / 1000.0, 0, 'f', 1);
+            if (unreadable > 0)
+                message += tr("; %n registries could not be read (see Registries)", nullptr, unreadable);
+            statusBar()->showMessage(message, 15000);
         }
         scanner->deleteLater();
         Q_EMIT scanFinished(cancelled);

@@ -12,6 +12,7 @@
 #include <QDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void modelsStayConsistentAcrossProfileChanges();
     void matrixShowsCellsAndStatuses();
     void badProfileIsExplainedAndKeepsTheCurrentOne();
+    void unreadableRegistriesAreExplained();
     void aboutBoxShowsVersion();
 
 private:
@@ -174,6 +176,35 @@ void TestMainWindow::badProfileIsExplainedAndKeepsTheCurrentOne()
     QVERIFY2(shown.contains(QStringLiteral("broken.json:4")), qPrintable(shown));
     QVERIFY2(shown.contains(QStringLiteral("registries[0].url")), qPrintable(shown));
     QCOMPARE(window.profile().name, QStringLiteral("Fedora production"));
+}
+
+// Registries that do not answer (nothing listens on loopback port 9): the empty table says that
+// none could be read and why, not that a filter hides the rows; the status bar says so too.
+void TestMainWindow::unreadableRegistriesAreExplained()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("dead.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "Dead", "registries": [
+        {"id": "old", "url": "http://127.0.0.1:9", "prefix": "", "kind": "distribution", "insecure": true},
+        {"id": "new", "url": "http://127.0.0.1:9", "prefix": "ns/", "kind": "distribution", "insecure": true}],
+      "routes": [{"from": "old", "to": "new", "kind": "migrate"}]})");
+    file.close();
+
+    MainWindow window;
+    QVERIFY(window.openProfile(path));
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::scanFinished);
+    window.scan(false);
+    QVERIFY(finished.wait(60000));
+    auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
+    QVERIFY2(empty->text().contains(QStringLiteral("2 of 2 registries could not be read")), qPrintable(empty->text()));
+    QVERIFY2(empty->text().contains(QStringLiteral("127.0.0.1")) || empty->text().contains(QStringLiteral("refused")),
+             qPrintable(empty->text()));
+    QVERIFY2(!empty->text().contains(QStringLiteral("filter")), qPrintable(empty->text()));
+    const QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("2 registries could not be read")), qPrintable(message));
 }
 
 void TestMainWindow::aboutBoxShowsVersion()
