@@ -96,6 +96,11 @@ DriftMatrix compare(const Profile &profile, const std::vector<const Snapshot *> 
             for (const auto &[tag, entry] : snapshot.tags)
                 tags.insert(tag);
         }
+        // A tag the last scan saw vanish keeps its row until the next scan, even when no
+        // registry holds it any more: a deletion everywhere is exactly what must not go unseen.
+        for (const SnapshotChange &c : s->changes)
+            if (c.kind == SnapshotChange::Kind::Vanished && profile.includesRepository(c.repository))
+                rows[c.repository].insert(c.tag);
     }
 
     // What each registry's last scan saw change, by repository:tag, to mark those cells.

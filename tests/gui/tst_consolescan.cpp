@@ -115,8 +115,9 @@ void TestConsoleScan::reopensOnTheSavedSnapshot()
 }
 
 // The saved snapshot of the old registry is doctored to what it was "before": fedora:latest named
-// other content, fedora:39 was not there yet, and a tag that only quay holds was there. A fast
-// scan then sees the real registry: the three cells are marked, "Only changed" shows exactly
+// other content, fedora:39 was not there yet, a tag that only quay holds was there, and so was
+// one that no registry holds now. A fast scan then sees the real registry: the four cells are
+// marked (the tag gone from everywhere keeps its row), "Only changed" shows exactly
 // those rows, and a reopened window still marks them (the snapshot keeps them).
 void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
 {
@@ -131,6 +132,7 @@ void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
     fedora[QStringLiteral("latest")].digest = fedora.at(QStringLiteral("40")).digest;
     QVERIFY(fedora.erase(QStringLiteral("39")));
     fedora[QStringLiteral("40-backup-20240510")] = fedora.at(QStringLiteral("40-aarch64"));
+    fedora[QStringLiteral("ghost")] = fedora.at(QStringLiteral("40-aarch64")); // on no registry now
     QVERIFY(store.save(*load.profile, *before));
 
     MainWindow window;
@@ -142,10 +144,10 @@ void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
     QVERIFY(finished.wait(120000));
 
     auto *summary = window.findChild<QLabel *>(QStringLiteral("summaryLabel"));
-    QVERIFY2(summary->text().contains(QStringLiteral("3 changed in the last scan")), qPrintable(summary->text()));
+    QVERIFY2(summary->text().contains(QStringLiteral("4 changed in the last scan")), qPrintable(summary->text()));
     auto *onlyChanged = window.findChild<QCheckBox *>(QStringLiteral("onlyChanged"));
     onlyChanged->setChecked(true);
-    QCOMPARE(view->model()->rowCount(), 3);
+    QCOMPARE(view->model()->rowCount(), 4);
     const int registryColumn = DriftMatrixModel::FixedColumnCount; // the old registry comes first
     QMap<QString, QString> cells;
     for (int row = 0; row < view->model()->rowCount(); ++row) {
@@ -155,7 +157,8 @@ void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
                      cell.data().toString());
     }
     QCOMPARE(cells.keys(), (QStringList{QStringLiteral("39"), QStringLiteral("40-backup-20240510"),
-                                        QStringLiteral("latest")}));
+                                        QStringLiteral("ghost"), QStringLiteral("latest")}));
+    QCOMPARE(cells.value(QStringLiteral("ghost")), QStringLiteral("— vanished"));
     QVERIFY2(cells.value(QStringLiteral("latest")).startsWith(QStringLiteral("↻ ") + latest.mid(7, 12)),
              qPrintable(cells.value(QStringLiteral("latest"))));
     QVERIFY2(cells.value(QStringLiteral("39")).startsWith(QStringLiteral("+ ")), qPrintable(cells.value(QStringLiteral("39"))));
@@ -167,7 +170,7 @@ void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
     MainWindow reopened;
     QVERIFY(reopened.openProfile(m_sandbox->profilePath()));
     reopened.findChild<QCheckBox *>(QStringLiteral("onlyChanged"))->setChecked(true);
-    QCOMPARE(reopened.findChild<QTableView *>(QStringLiteral("matrixView"))->model()->rowCount(), 3);
+    QCOMPARE(reopened.findChild<QTableView *>(QStringLiteral("matrixView"))->model()->rowCount(), 4);
 }
 
 QTEST_MAIN(TestConsoleScan)
