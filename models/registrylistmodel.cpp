@@ -53,6 +53,8 @@ QString RegistryListModel::describe(const Snapshot &snapshot)
         failed += repository.error.isEmpty() ? 0 : 1;
     QString text = tr("%n repositories", nullptr, static_cast<int>(snapshot.repositories.size())) +
                    tr(", %n tags", nullptr, static_cast<int>(snapshot.tagCount()));
+    if (!snapshot.changes.empty())
+        text += tr(", %n changed", nullptr, static_cast<int>(snapshot.changes.size()));
     if (failed > 0)
         text += tr(" (%n unreadable)", nullptr, failed);
     return text + tr(" · %1 scan %2")

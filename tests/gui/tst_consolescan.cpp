@@ -6,6 +6,7 @@
 #include "inventory/profileloader.h"
 #include "inventory/snapshotstore.h"
 #include "mainwindow.h"
+#include "registrylistmodel.h"
 #include "rowdetails.h"
 #include "support/application.h"
 #include "testsandbox.h"
@@ -20,6 +21,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QTest>
 
 using namespace quayside;
@@ -145,6 +147,11 @@ void TestConsoleScan::lastScanChangesAreMarkedAndFiltered()
 
     auto *summary = window.findChild<QLabel *>(QStringLiteral("summaryLabel"));
     QVERIFY2(summary->text().contains(QStringLiteral("4 changed in the last scan")), qPrintable(summary->text()));
+    // The Registries pane says which registry they were seen on.
+    const QAbstractItemModel *registries = window.findChild<QTreeView *>(QStringLiteral("registryView"))->model();
+    QVERIFY2(registries->index(0, RegistryListModel::StateColumn).data().toString().contains(QStringLiteral(", 4 changed")),
+             qPrintable(registries->index(0, RegistryListModel::StateColumn).data().toString()));
+    QVERIFY(!registries->index(1, RegistryListModel::StateColumn).data().toString().contains(QStringLiteral("changed")));
     auto *onlyChanged = window.findChild<QCheckBox *>(QStringLiteral("onlyChanged"));
     onlyChanged->setChecked(true);
     QCOMPARE(view->model()->rowCount(), 4);
