@@ -140,10 +140,9 @@ QVariant DriftMatrixModel::registryData(const DriftRow &row, int registryIndex, 
         return cell->platforms;
     case ErrorRole:
         return cell->error;
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
         if (!cell->error.isEmpty())
             return cell->error;
-    {
         QString tip = tr("%1\n%2\n%3")
                           .arg(cell->digest, cell->mediaType, cell->platforms.join(QStringLiteral(", ")));
         if (change && change->kind == SnapshotChange::Kind::Moved)

@@ -394,8 +394,8 @@ void MainWindow::setProfile(const Profile &profile)
     recompute();
 
     // Widths from what the cells hold, so every route column fits a 1400-pixel window: a short
-    // digest with its arch count and the last scan's mark, the widest common pill (bold, padded as StatusDelegate draws it),
-    // headers on two lines where they are long.
+    // digest with its arch count and the last scan's mark, the widest common pill (bold, padded
+    // as StatusDelegate draws it), headers on two lines where they are long.
     const QFontMetrics header = m_matrixView->horizontalHeader()->fontMetrics();
     const QFontMetrics cell = m_matrixView->fontMetrics();
     QFont bold = m_matrixView->font();
