@@ -2,6 +2,7 @@
 
 #include "aboutdialog.h"
 #include "compare/comparator.h"
+#include "compare/driftexport.h"
 #include "credentialsdialog.h"
 #include "driftfilterproxymodel.h"
 #include "driftmatrixmodel.h"
@@ -40,6 +41,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QSaveFile>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -213,6 +215,21 @@ void MainWindow::createActions()
         fileMenu->addAction(tr("&Open Profile…"), this, &MainWindow::chooseProfileFile);
     openProfileAction->setShortcut(QKeySequence::Open);
     openProfileAction->setObjectName(QStringLiteral("actionOpenProfile"));
+    auto *exportAction = fileMenu->addAction(tr("&Export Shown Rows…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export Shown Rows"),
+            QStringLiteral("%1-drift.csv").arg(m_profile.storageKey().section(u'-', 0, -2)),
+            tr("CSV for spreadsheets (*.csv);;Markdown for tickets (*.md)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!exportShownRows(path, &error))
+            QMessageBox::warning(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("%n row(s) exported to %1", nullptr, m_proxy->rowCount()).arg(path), 8000);
+    });
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setObjectName(QStringLiteral("actionExportRows"));
     fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -587,6 +604,32 @@ void MainWindow::scan(bool deep)
             QTimer::singleShot(0, this, [this] { scan(false); });
     });
     scanner->start(ScanOptions{.deep = deep, .registries = {}, .inFlightPerRegistry = 32});
+}
+
+bool MainWindow::exportShownRows(const QString &path, QString *error)
+{
+    const DriftMatrix &all = m_matrixModel->matrix();
+    DriftMatrix shown;
+    shown.registryIds = all.registryIds;
+    shown.routes = all.routes;
+    for (int row = 0; row < m_proxy->rowCount(); ++row)
+        if (const DriftRow *r = rowAt(m_proxy->index(row, 0)))
+            shown.rows.push_back(*r);
+    QDateTime oldest;
+    for (const Snapshot &s : m_snapshots)
+        if (!oldest.isValid() || s.takenAt < oldest)
+            oldest = s.takenAt;
+    const QByteArray bytes =
+        path.endsWith(QLatin1String(".md"), Qt::CaseInsensitive)
+            ? toMarkdown(m_profile.name, QLocale().toString(oldest.toLocalTime(), QLocale::ShortFormat), shown)
+                  .toUtf8()
+            : toCsv(shown);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
 }
 
 bool MainWindow::selectRow(const QString &text)

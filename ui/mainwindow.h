@@ -59,6 +59,8 @@ public:
     bool isScanning() const { return !m_scanner.isNull(); }
     // Selects (and shows the details of) the first visible row whose repository:tag contains text.
     bool selectRow(const QString &text);
+    // Writes the rows the filter shows, in the order shown: Markdown for a ".md" path, else CSV.
+    bool exportShownRows(const QString &path, QString *error);
 
     // The plan of a route (-1: the route selector's) for the given rows, or for the selected
     // rows if none are given (the whole route if none is selected), for review.

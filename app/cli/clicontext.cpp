@@ -100,12 +100,14 @@ const Route *CliContext::route(const Profile &profile, const QString &wanted, co
     return nullptr;
 }
 
-std::optional<QString> CliContext::format(const QCommandLineParser &parser)
+std::optional<QString> CliContext::format(const QCommandLineParser &parser, const QStringList &extra)
 {
     const QString value = parser.value(QStringLiteral("format"));
-    if (value == QLatin1String("table") || value == QLatin1String("json"))
+    const QStringList allowed = QStringList{QStringLiteral("table"), QStringLiteral("json")} + extra;
+    if (allowed.contains(value))
         return value;
-    m_err << "quayside-cli: --format must be table or json, not \"" << value << "\"\n";
+    m_err << "quayside-cli: --format must be " << allowed.mid(0, allowed.size() - 1).join(QStringLiteral(", "))
+          << " or " << allowed.last() << ", not \"" << value << "\"\n";
     return std::nullopt;
 }
 

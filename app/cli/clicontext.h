@@ -38,7 +38,8 @@ public:
     const Route *route(const Profile &profile, const QString &wanted, const QString &command);
 
     // "table" or "json"; anything else is a usage error reported here.
-    std::optional<QString> format(const QCommandLineParser &parser);
+    // --format: table or json, or one of the command's own extra formats.
+    std::optional<QString> format(const QCommandLineParser &parser, const QStringList &extra = {});
 
 private:
     QTextStream m_out;

@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "compare/comparator.h"
+#include "compare/driftexport.h"
 #include "compare/driftfilter.h"
 #include "compare/driftjson.h"
 #include "scanrunner.h"
@@ -61,7 +62,8 @@ int runCompare(CliContext &context, const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Compare the registries of a profile along its routes."));
+        QStringLiteral("Compare the registries of a profile along its routes. --format also takes "
+                       "csv (full digests, for spreadsheets) or markdown (for tickets)."));
     CliContext::addCommonOptions(parser);
     parser.addOption({QStringLiteral("only-drift"), QStringLiteral("Show only rows that drift.")});
     parser.addOption({QStringLiteral("only-changed"),
@@ -80,7 +82,7 @@ int runCompare(CliContext &context, const QStringList &arguments)
                       QStringLiteral("Scan deep first (re-check every digest).")});
     if (auto exit = context.parse(parser, QStringLiteral("compare"), arguments))
         return *exit;
-    const auto format = context.format(parser);
+    const auto format = context.format(parser, {QStringLiteral("csv"), QStringLiteral("markdown")});
     if (!format)
         return ExitUsage;
     const auto profile = context.loadProfile(parser);
@@ -115,6 +117,14 @@ int runCompare(CliContext &context, const QStringList &arguments)
 
     if (*format == QLatin1String("json")) {
         context.out() << QJsonDocument(toJson(profile->name, shown)).toJson(QJsonDocument::Indented);
+    } else if (*format == QLatin1String("csv")) {
+        context.out() << QString::fromUtf8(toCsv(shown));
+    } else if (*format == QLatin1String("markdown")) {
+        QDateTime oldest;
+        for (const Snapshot &s : *snapshots)
+            if (!oldest.isValid() || s.takenAt < oldest)
+                oldest = s.takenAt;
+        context.out() << toMarkdown(profile->name, oldest.toUTC().toString(Qt::ISODate), shown);
     } else {
         QStringList header{QStringLiteral("REPOSITORY"), QStringLiteral("TAG")};
         header << shown.registryIds;

@@ -114,6 +114,31 @@ void TestConsoleScan::reopensOnTheSavedSnapshot()
     QVERIFY(view->model()->rowCount() > 80);
     auto *age = window.findChild<QLabel *>(QStringLiteral("snapshotLabel"));
     QVERIFY2(age->text().contains(QStringLiteral("deep")), qPrintable(age->text()));
+
+    // Export what the filter shows: the planted drift, as CSV (full digests) and Markdown.
+    window.findChild<QCheckBox *>(QStringLiteral("onlyDrift"))->setChecked(true);
+    QTemporaryDir out;
+    QString error;
+    QVERIFY2(window.exportShownRows(out.filePath(QStringLiteral("drift.csv")), &error), qPrintable(error));
+    QFile csv(out.filePath(QStringLiteral("drift.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QCOMPARE(lines.size() - 2, m_plantedRows); // a header, and the empty piece after the last line
+    QVERIFY(lines[0].startsWith("repository,tag,registry,candidate,quay,quay-candidate,"));
+    bool sawArchMissing = false;
+    for (const QByteArray &line : lines)
+        sawArchMissing = sawArchMissing ||
+                         (line.startsWith("fedora-minimal,41,sha256:") && line.contains("arch-missing: linux/s390x"));
+    QVERIFY(sawArchMissing);
+    QVERIFY2(window.exportShownRows(out.filePath(QStringLiteral("drift.md")), &error), qPrintable(error));
+    QFile md(out.filePath(QStringLiteral("drift.md")));
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    const QByteArray markdown = md.readAll();
+    QVERIFY2(markdown.startsWith(QByteArray("**Sandbox**: ").append(QByteArray::number(m_plantedRows)).append(" rows")),
+             markdown.constData());
+    QVERIFY(markdown.contains("| fedora-minimal | 41 |"));
+    QVERIFY(!window.exportShownRows(out.filePath(QStringLiteral("no/such/dir/x.csv")), &error));
+    QVERIFY2(error.contains(QStringLiteral("Cannot write")), qPrintable(error));
 }
 
 // The saved snapshot of the old registry is doctored to what it was "before": fedora:latest named

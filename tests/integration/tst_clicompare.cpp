@@ -20,6 +20,7 @@ private Q_SLOTS:
     void scanThenCompareJson();
     void filtersAndFailOnDrift();
     void tableForPeople();
+    void csvAndMarkdownForSpreadsheetsAndTickets();
     void onlyChangedShowsWhatTheLastScanSaw();
     void unreadableRegistryExitsThree();
 
@@ -156,6 +157,32 @@ void TestCliCompare::tableForPeople()
 // The stored snapshot of the old registry is set back to "before" (fedora:latest named fedora:40's
 // content, fedora:39 was not there); a fast scan sees the real registry and says so, and
 // compare --only-changed shows exactly those two tags, in the table and in JSON.
+void TestCliCompare::csvAndMarkdownForSpreadsheetsAndTickets()
+{
+    const Run csv = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--only-drift"),
+                         QStringLiteral("--format"), QStringLiteral("csv")});
+    QCOMPARE(csv.code, 0);
+    const QList<QByteArray> lines = csv.out.trimmed().split('\n');
+    QVERIFY(lines.first().startsWith("repository,tag,registry,candidate,quay,quay-candidate,"));
+    QSet<QString> planted;
+    for (const QJsonValue &p : m_drift.value(QLatin1String("planted")).toArray())
+        planted.insert(p.toObject().value(QLatin1String("repository")).toString() + u':' +
+                       p.toObject().value(QLatin1String("tag")).toString());
+    QCOMPARE(lines.size() - 1, planted.size());
+    QVERIFY(csv.out.contains("fedora-minimal,41,sha256:"));
+
+    const Run md = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--only-drift"),
+                        QStringLiteral("--format"), QStringLiteral("markdown")});
+    QCOMPARE(md.code, 0);
+    QVERIFY2(md.out.startsWith("**Sandbox**: "), md.out.constData());
+    QVERIFY(md.out.contains("| fedora-minimal | 41 |"));
+
+    const Run bad = cli({QStringLiteral("compare"), QStringLiteral("--offline"), QStringLiteral("--format"),
+                         QStringLiteral("xml")});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains("table, json, csv or markdown"), bad.err.constData());
+}
+
 void TestCliCompare::onlyChangedShowsWhatTheLastScanSaw()
 {
     QDirIterator files(m_cache.path(), {QStringLiteral("registry.json")}, QDir::Files, QDirIterator::Subdirectories);

@@ -1,5 +1,6 @@
 // The comparator, table by table: every status, and content it has never seen.
 #include "compare/comparator.h"
+#include "compare/driftexport.h"
 #include "compare/driftfilter.h"
 #include "compare/driftjson.h"
 #include "inventory/profileloader.h"
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void filtersAndJson();
     void snapshotsRoundTripAndDiff();
     void lastScanChangesMarkCells();
+    void exportsCsvAndMarkdown();
 };
 
 void TestComparator::routeStatus_data()
@@ -341,6 +343,45 @@ void TestComparator::lastScanChangesMarkCells()
         QCOMPARE(r.toObject().contains(QLatin1String("changes")),
                  r.toObject().value(QLatin1String("tag")).toString() != QLatin1String("40") &&
                      r.toObject().value(QLatin1String("tag")).toString() != QLatin1String("41"));
+}
+
+// What the console exports: CSV with full digests and quoting where a field needs it, Markdown
+// with short digests and escaped pipes.
+void TestComparator::exportsCsvAndMarkdown()
+{
+    const Profile profile = twoRegistryProfile();
+    Snapshot old;
+    old.registryId = QStringLiteral("old");
+    Snapshot now;
+    now.registryId = QStringLiteral("new");
+    put(old, QStringLiteral("fedora"), QStringLiteral("41"), digest('a'));
+    ManifestFacts four;
+    four.isIndex = true;
+    four.platforms = kFour;
+    old.manifests.insert(digest('a'), four);
+    ManifestFacts three = four;
+    three.platforms = kThree;
+    put(now, QStringLiteral("fedora"), QStringLiteral("41"), digest('b'));
+    now.manifests.insert(digest('b'), three);
+    put(old, QStringLiteral("fedora"), QStringLiteral("40"), digest('c'));
+    now.repositories[QStringLiteral("a,b")].error = QStringLiteral("new: ns/a,b: 500 \"oops\" | down");
+    put(old, QStringLiteral("a,b"), QStringLiteral("1"), digest('d'));
+    const DriftMatrix m = compare(profile, {&old, &now});
+
+    const QStringList csv = QString::fromUtf8(toCsv(m)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(csv.size(), 4);
+    QCOMPARE(csv[0], QStringLiteral("repository,tag,old,new,old → new"));
+    QCOMPARE(csv[1], QStringLiteral("\"a,b\",1,%1,\"error: new: ns/a,b: 500 \"\"oops\"\" | down\",error").arg(digest('d')));
+    QCOMPARE(csv[2], QStringLiteral("fedora,40,%1,,missing").arg(digest('c')));
+    QCOMPARE(csv[3], QStringLiteral("fedora,41,%1,%2,arch-missing: linux/s390x").arg(digest('a'), digest('b')));
+
+    const QStringList md = toMarkdown(QStringLiteral("Fedora"), QStringLiteral("2026-12-04 10:00"), m).split(u'\n');
+    QCOMPARE(md[0], QStringLiteral("**Fedora**: 3 rows, snapshots of 2026-12-04 10:00"));
+    QCOMPARE(md[2], QStringLiteral("| repository | tag | old | new | old → new |"));
+    QCOMPARE(md[3], QStringLiteral("|---|---|---|---|---|"));
+    QVERIFY2(md[4].contains(QStringLiteral("500 \"oops\" \\| down")), qPrintable(md[4]));
+    QCOMPARE(md[5], QStringLiteral("| fedora | 40 | cccccccccccc | — | missing |"));
+    QCOMPARE(md[6], QStringLiteral("| fedora | 41 | aaaaaaaaaaaa (4 arch) | bbbbbbbbbbbb (3 arch) | arch-missing: linux/s390x |"));
 }
 
 QTEST_APPLESS_MAIN(TestComparator)
