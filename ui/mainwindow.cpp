@@ -508,12 +508,10 @@ void MainWindow::updateSnapshotAge()
         m_snapshotLabel->setText(tr("No snapshot yet"));
         return;
     }
-    QDateTime oldest = m_snapshots.front().takenAt;
+    const QDateTime oldest = oldestTakenAt(m_snapshots);
     bool deep = true;
-    for (const Snapshot &s : m_snapshots) {
-        oldest = std::min(oldest, s.takenAt);
+    for (const Snapshot &s : m_snapshots)
         deep = deep && s.deep;
-    }
     m_snapshotLabel->setText(tr("Snapshot %1 (%2)").arg(age(oldest), deep ? tr("deep") : tr("fast")));
     m_snapshotLabel->setToolTip(QLocale().toString(oldest.toLocalTime()));
 }
@@ -615,15 +613,10 @@ bool MainWindow::exportShownRows(const QString &path, QString *error)
     for (int row = 0; row < m_proxy->rowCount(); ++row)
         if (const DriftRow *r = rowAt(m_proxy->index(row, 0)))
             shown.rows.push_back(*r);
-    QDateTime oldest;
-    for (const Snapshot &s : m_snapshots)
-        if (!oldest.isValid() || s.takenAt < oldest)
-            oldest = s.takenAt;
-    const QByteArray bytes =
-        path.endsWith(QLatin1String(".md"), Qt::CaseInsensitive)
-            ? toMarkdown(m_profile.name, QLocale().toString(oldest.toLocalTime(), QLocale::ShortFormat), shown)
-                  .toUtf8()
-            : toCsv(shown);
+    const QString takenAt = QLocale().toString(oldestTakenAt(m_snapshots).toLocalTime(), QLocale::ShortFormat);
+    const QByteArray bytes = path.endsWith(QLatin1String(".md"), Qt::CaseInsensitive)
+                                 ? toMarkdown(m_profile.name, takenAt, shown).toUtf8()
+                                 : toCsv(shown);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         *error = tr("Cannot write %1: %2").arg(path, file.errorString());
@@ -666,10 +659,7 @@ const DriftRow *MainWindow::rowAt(const QModelIndex &proxyIndex) const
 
 std::unique_ptr<PlanDialog> MainWindow::makePlanDialog(int routeIndex, std::optional<QSet<QString>> rows)
 {
-    QDateTime oldest;
-    for (const Snapshot &s : m_snapshots)
-        if (!oldest.isValid() || s.takenAt < oldest)
-            oldest = s.takenAt;
+    const QDateTime oldest = oldestTakenAt(m_snapshots);
     if (routeIndex < 0)
         routeIndex = std::max(0, m_routeSelector->currentData().toInt());
     return std::make_unique<PlanDialog>(m_profile, m_matrixModel->matrix(), oldest, routeIndex,

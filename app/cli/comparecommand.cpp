@@ -120,11 +120,8 @@ int runCompare(CliContext &context, const QStringList &arguments)
     } else if (*format == QLatin1String("csv")) {
         context.out() << QString::fromUtf8(toCsv(shown));
     } else if (*format == QLatin1String("markdown")) {
-        QDateTime oldest;
-        for (const Snapshot &s : *snapshots)
-            if (!oldest.isValid() || s.takenAt < oldest)
-                oldest = s.takenAt;
-        context.out() << toMarkdown(profile->name, oldest.toUTC().toString(Qt::ISODate), shown);
+        context.out() << toMarkdown(profile->name, oldestTakenAt(*snapshots).toUTC().toString(Qt::ISODate),
+                                    shown);
     } else {
         QStringList header{QStringLiteral("REPOSITORY"), QStringLiteral("TAG")};
         header << shown.registryIds;

@@ -103,12 +103,9 @@ int runPlan(CliContext &context, const QStringList &arguments)
     if (!snapshots)
         return ExitRegistry;
     std::vector<const Snapshot *> pointers;
-    QDateTime oldest;
-    for (const Snapshot &s : *snapshots) {
+    for (const Snapshot &s : *snapshots)
         pointers.push_back(&s);
-        if (!oldest.isValid() || s.takenAt < oldest)
-            oldest = s.takenAt;
-    }
+    const QDateTime oldest = oldestTakenAt(*snapshots);
     const DriftMatrix matrix = compare(*profile, pointers);
     PlanFilter filter;
     filter.repositories = GlobSet(parser.values(QStringLiteral("repository")));

@@ -47,6 +47,15 @@ std::optional<SnapshotChange::Kind> changeKindFromString(const QString &text)
     return std::nullopt;
 }
 
+QDateTime oldestTakenAt(const std::vector<Snapshot> &snapshots)
+{
+    QDateTime oldest;
+    for (const Snapshot &s : snapshots)
+        if (!oldest.isValid() || s.takenAt < oldest)
+            oldest = s.takenAt;
+    return oldest;
+}
+
 std::vector<SnapshotChange> diffSnapshots(const Snapshot &before, const Snapshot &after)
 {
     std::vector<SnapshotChange> changes;

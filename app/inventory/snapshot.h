@@ -76,6 +76,9 @@ struct Snapshot {
 };
 
 std::vector<SnapshotChange> diffSnapshots(const Snapshot &before, const Snapshot &after);
+// When the oldest of these snapshots was taken (invalid if there are none): how stale a matrix
+// built from them may be.
+QDateTime oldestTakenAt(const std::vector<Snapshot> &snapshots);
 QString toString(SnapshotChange::Kind kind);
 std::optional<SnapshotChange::Kind> changeKindFromString(const QString &text);
 
